@@ -1,0 +1,131 @@
+import { z } from 'zod';
+
+/**
+ * The one configuration object of firerisk. Every field has a documented default, so an empty
+ * file (or no file) is a valid configuration that runs the embedded synthetic district.
+ * Each stage owns one section; paths are resolved relative to the working directory.
+ */
+
+export const pathsSchema = z
+  .object({
+    data: z.string().default('datasets/beibei').describe('Folder holding the input tables of one district (the data contract).'),
+    out: z.string().default('out').describe('Root of everything the pipeline writes except models: features, reports, runs, published scores.'),
+    models: z.string().default('models').describe('Model registry root: one folder per trained model plus champion.json.'),
+  })
+  .strict();
+
+export const synthSchema = z
+  .object({
+    seed: z.number().int().default(20211).describe('Seed of the synthetic district generator (same seed, same bytes).'),
+    start: z.iso.date().default('2016-01-01').describe('First day of generated history.'),
+    end: z.iso.date().default('2025-12-31').describe('Last day of generated history (forecast weather follows it).'),
+    forecast_days: z.number().int().min(0).max(14).default(3).describe('Days of weather forecast emitted after `end`.'),
+  })
+  .strict();
+
+export const validateSchema = z
+  .object({
+    max_bad_share: z.number().min(0).max(1).default(0.05).describe('Share of quarantined rows in a required table above which the run fails (exit 3).'),
+  })
+  .strict();
+
+export const gridSchema = z
+  .object({
+    kind: z.enum(['square', 'h3']).default('square').describe('Square cells in a metric CRS, or H3 hexagons.'),
+    cell_size_m: z.number().positive().default(500).describe('Side of a square cell in metres.'),
+    crs: z.string().default('EPSG:32648').describe('Metric CRS of the square grid (UTM zone 48N covers Chongqing).'),
+    proj4: z
+      .string()
+      .default('+proj=utm +zone=48 +datum=WGS84 +units=m +no_defs')
+      .describe('proj4 definition of `crs`, so that any EPSG code can be used without a network lookup.'),
+    h3_resolution: z.number().int().min(0).max(15).default(8).describe('H3 resolution when kind = h3 (8: about 0.74 km² per cell).'),
+    boundary_buffer_m: z.number().min(0).default(2000).describe('Buffer around the incident extent when no boundary file is given.'),
+  })
+  .strict();
+
+export const featuresSchema = z
+  .object({
+    from: z.iso.date().optional().describe('First feature day; default: 365 days after the first incident day, so that yearly counts are complete.'),
+    to: z.iso.date().optional().describe('Last feature day; default: the last day with weather (forecasts included).'),
+    memory_limit: z.string().default('4GB').describe('DuckDB memory_limit for the feature query.'),
+    threads: z.number().int().positive().optional().describe('DuckDB threads (default: all cores).'),
+  })
+  .strict();
+
+export const modelSchema = z
+  .object({
+    kind: z.enum(['mlp', 'glm']).default('mlp').describe('Poisson MLP, or a Poisson GLM (no hidden layers).'),
+    hidden_units: z.array(z.number().int().positive()).default([32, 16]).describe('Hidden layer widths of the MLP.'),
+    learning_rate: z.number().positive().default(0.003),
+    batch_size: z.number().int().positive().default(2048),
+    max_epochs: z.number().int().positive().default(30),
+    patience: z.number().int().min(0).default(4).describe('Epochs without validation improvement before early stopping.'),
+    l2: z.number().min(0).default(1e-5).describe('L2 penalty on the weights.'),
+    negative_rate: z.number().positive().max(1).default(0.05).describe('Share of zero-fire cell-days kept for training; kept zeros are weighted by its inverse so rates stay unbiased.'),
+    train_years: z.number().positive().default(5).describe('Length of the training window in years, ending where validation begins.'),
+    validation_days: z.number().int().positive().default(180).describe('Validation window (after the training window) for early stopping.'),
+    seed: z.number().int().default(7),
+    backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto').describe('auto: tfjs-node if installed, else WASM, else CPU.'),
+  })
+  .strict();
+
+export const evaluateSchema = z
+  .object({
+    months: z.number().int().positive().default(12).describe('Length of the rolling-origin backtest in months, ending at the last labelled day.'),
+    refit_every_months: z.number().int().positive().default(3).describe('Refit the model every this many months of the backtest (1 = every month).'),
+    top_shares: z.array(z.number().gt(0).lt(1)).default([0.01, 0.05, 0.1, 0.2]).describe('Area shares for hit rate, PAI and PEI.'),
+    calibration_bins: z.number().int().min(2).default(10),
+  })
+  .strict();
+
+export const gateSchema = z
+  .object({
+    metric: z.enum(['poisson_deviance', 'log_likelihood']).default('poisson_deviance'),
+    tolerance: z.number().min(0).default(0.002).describe('Relative worsening of the gate metric still accepted (0.002 = 0.2 %).'),
+  })
+  .strict();
+
+export const scoreSchema = z
+  .object({
+    days: z.number().int().positive().default(1).describe('Days scored from the scoring date (later days need weather forecasts).'),
+    warning_thresholds: z
+      .object({
+        I: z.number().default(0.02),
+        II: z.number().default(0.01),
+        III: z.number().default(0.005),
+        IV: z.number().default(0.002),
+      })
+      .strict()
+      .default({ I: 0.02, II: 0.01, III: 0.005, IV: 0.002 })
+      .describe('Minimum daily probability of at least one fire for each warning level.'),
+    drivers: z.number().int().min(0).default(3),
+  })
+  .strict();
+
+export const retentionSchema = z
+  .object({
+    runs: z.number().int().positive().default(30).describe('Run summaries kept.'),
+    models: z.number().int().positive().default(10).describe('Non-champion models kept in the registry.'),
+    score_days: z.number().int().positive().default(90).describe('Published daily score files kept.'),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    timezone: z.string().default('Asia/Shanghai').describe('Time zone of local calendar days.'),
+    paths: pathsSchema.default(pathsSchema.parse({})),
+    synth: synthSchema.default(synthSchema.parse({})),
+    validate: validateSchema.default(validateSchema.parse({})),
+    grid: gridSchema.default(gridSchema.parse({})),
+    features: featuresSchema.default(featuresSchema.parse({})),
+    model: modelSchema.default(modelSchema.parse({})),
+    evaluate: evaluateSchema.default(evaluateSchema.parse({})),
+    gate: gateSchema.default(gateSchema.parse({})),
+    score: scoreSchema.default(scoreSchema.parse({})),
+    retention: retentionSchema.default(retentionSchema.parse({})),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+
+export const defaultConfig = (): Config => configSchema.parse({});

@@ -1,0 +1,52 @@
+/**
+ * The feature table in memory: what the model, the baselines and the evaluation consume.
+ * One row per (cell, day); X is row-major with `featureNames.length` columns, already imputed
+ * (no NaN). Labels are NaN where the day is not yet observed (forecast days).
+ */
+export interface FeatureMatrix {
+  featureNames: string[];
+  rows: number;
+  X: Float32Array;
+  cellIndex: Int32Array;
+  /** Local calendar day as days since 1970-01-01 (see src/util/days.ts). */
+  day: Int32Array;
+  /** Label: number of `fire` incidents in the cell that day. */
+  yFires: Float32Array;
+  /** Second label: number of alarms of any category in the cell that day. */
+  yAlarms: Float32Array;
+}
+
+/** Entry of the feature manifest written beside the feature Parquet. */
+export interface FeatureDescription {
+  name: string;
+  description: string;
+  unit: string;
+  source: string;
+  family: 'history' | 'weather' | 'calendar' | 'crowd' | 'facility' | 'static' | 'events';
+}
+
+/** Rows of `matrix` whose day lies in [fromDay, toDay] (inclusive day numbers). */
+export function selectDays(matrix: FeatureMatrix, fromDay: number, toDay: number): FeatureMatrix {
+  const keep: number[] = [];
+  for (let i = 0; i < matrix.rows; i++) if (matrix.day[i] >= fromDay && matrix.day[i] <= toDay) keep.push(i);
+  return selectRows(matrix, keep);
+}
+
+export function selectRows(matrix: FeatureMatrix, rowIndices: ArrayLike<number>): FeatureMatrix {
+  const p = matrix.featureNames.length;
+  const n = rowIndices.length;
+  const X = new Float32Array(n * p);
+  const cellIndex = new Int32Array(n);
+  const day = new Int32Array(n);
+  const yFires = new Float32Array(n);
+  const yAlarms = new Float32Array(n);
+  for (let k = 0; k < n; k++) {
+    const i = rowIndices[k];
+    X.set(matrix.X.subarray(i * p, (i + 1) * p), k * p);
+    cellIndex[k] = matrix.cellIndex[i];
+    day[k] = matrix.day[i];
+    yFires[k] = matrix.yFires[i];
+    yAlarms[k] = matrix.yAlarms[i];
+  }
+  return { featureNames: matrix.featureNames, rows: n, X, cellIndex, day, yFires, yAlarms };
+}
