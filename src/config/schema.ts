@@ -56,6 +56,7 @@ export const modelSchema = z
   .object({
     kind: z.enum(['mlp', 'glm']).default('mlp').describe('Poisson MLP, or a Poisson GLM (no hidden layers).'),
     hidden_units: z.array(z.number().int().positive()).default([32, 16]).describe('Hidden layer widths of the MLP.'),
+    activation: z.enum(['relu', 'elu']).default('relu').describe('Activation of the hidden layers of the MLP.'),
     learning_rate: z.number().positive().default(0.003),
     batch_size: z.number().int().positive().default(2048),
     max_epochs: z.number().int().positive().default(30),
@@ -97,8 +98,22 @@ export const scoreSchema = z
       })
       .strict()
       .default({ I: 0.02, II: 0.01, III: 0.005, IV: 0.002 })
-      .describe('Minimum daily probability of at least one fire for each warning level.'),
-    drivers: z.number().int().min(0).default(3),
+      .describe('Minimum daily probability of at least one fire for each warning level (mode "absolute"; must fall from I to IV). Defaults are multiples of the district mean (about 750 fires a year over about 3,000 cells, i.e. 0.0007 per cell-day): IV about 3x, III 7x, II 14x, I 29x; see docs/scoring.md.'),
+    warning_mode: z
+      .enum(['absolute', 'share'])
+      .default('absolute')
+      .describe('absolute: a level is reached when the daily probability passes its threshold, so warm, dry or holiday days raise more warnings; share: a fixed share of cells (ranked by risk) gets each level every day.'),
+    warning_shares: z
+      .object({
+        I: z.number().min(0).max(1).default(0.01),
+        II: z.number().min(0).max(1).default(0.04),
+        III: z.number().min(0).max(1).default(0.1),
+        IV: z.number().min(0).max(1).default(0.2),
+      })
+      .strict()
+      .default({ I: 0.01, II: 0.04, III: 0.1, IV: 0.2 })
+      .describe('Mode "share": cumulative share of cells at or above each level (I: the top 1 %, II: the top 4 %, ...); must rise from I to IV.'),
+    drivers: z.number().int().min(0).default(3).describe('Top drivers reported per cell (features whose value moves the cell\'s log expected fires most against the training mean).'),
   })
   .strict();
 
