@@ -7,6 +7,8 @@ import { chromium, type Browser } from 'playwright-core';
 import { publishScores } from '../../src/score/publish.ts';
 import { scoreTiny } from './fixture.ts';
 
+// The page functions below run in the browser (serialized by playwright); this project's tsconfig
+// has no DOM typings, so they reach window, document and DOMParser through `globalThis as any`.
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 describe('latest.html and warning-levels.qml in headless Chromium', () => {
@@ -28,7 +30,7 @@ describe('latest.html and warning-levels.qml in headless Chromium', () => {
     page.on('request', (r) => requests.push(r.url()));
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(pathToFileURL(join(dir, 'latest.html')).href);
-    await page.waitForFunction(() => (window as unknown as { fireriskMap?: unknown }).fireriskMap !== undefined);
+    await page.waitForFunction(() => (globalThis as any).fireriskMap !== undefined);
     expect(errors).toEqual([]);
     expect(await page.locator('path.leaflet-interactive').count()).toBe(9);
     expect(requests.filter((u) => !u.startsWith('file:') && !u.startsWith('data:'))).toEqual([]);
@@ -42,12 +44,12 @@ describe('latest.html and warning-levels.qml in headless Chromium', () => {
   it('shows a popup with the numbers and drivers of the clicked cell', async () => {
     const page = await browser.newPage({ viewport: { width: 900, height: 700 } });
     await page.goto(pathToFileURL(join(dir, 'latest.html')).href);
-    await page.waitForFunction(() => (window as unknown as { fireriskMap?: unknown }).fireriskMap !== undefined);
+    await page.waitForFunction(() => (globalThis as any).fireriskMap !== undefined);
     // centre of cell r0002c0002 (the red one): lon 106.4125, lat 29.8125
     const point = await page.evaluate(() => {
-      const { map } = (window as unknown as { fireriskMap: { map: { latLngToContainerPoint(ll: [number, number]): { x: number; y: number } } } }).fireriskMap;
-      const p = map.latLngToContainerPoint([29.8125, 106.4125]);
-      const box = document.getElementById('map')!.getBoundingClientRect();
+      const g = (globalThis as any);
+      const p = g.fireriskMap.map.latLngToContainerPoint([29.8125, 106.4125]);
+      const box = g.document.getElementById('map').getBoundingClientRect();
       return { x: box.left + p.x, y: box.top + p.y };
     });
     await page.mouse.click(point.x, point.y);
@@ -68,14 +70,14 @@ describe('latest.html and warning-levels.qml in headless Chromium', () => {
     const page = await browser.newPage();
     const qml = readFileSync(join(dir, 'warning-levels.qml'), 'utf8');
     const parsed = await page.evaluate((text) => {
-      const doc = new DOMParser().parseFromString(text, 'application/xml');
+      const doc = new ((globalThis as any).DOMParser)().parseFromString(text, 'application/xml');
       const renderer = doc.querySelector('renderer-v2');
       return {
         error: doc.querySelector('parsererror')?.textContent ?? null,
         type: renderer?.getAttribute('type'),
         attr: renderer?.getAttribute('attr'),
-        categories: [...doc.querySelectorAll('categories > category')].map((c) => c.getAttribute('value')),
-        colors: [...doc.querySelectorAll('symbols > symbol')].map((s) => s.querySelector('Option[name="color"]')?.getAttribute('value')),
+        categories: [...doc.querySelectorAll('categories > category')].map((c: any) => c.getAttribute('value')),
+        colors: [...doc.querySelectorAll('symbols > symbol')].map((s: any) => s.querySelector('Option[name="color"]')?.getAttribute('value')),
       };
     }, qml);
     expect(parsed.error).toBeNull();
