@@ -17,6 +17,9 @@ export interface GridDefinition {
   n_cols?: number;
   n_rows?: number;
   h3_resolution?: number;
+  /** H3 grids: the metric CRS used for `centroid_x_m`/`centroid_y_m` and for the inside shares. */
+  metric_crs?: string;
+  metric_proj4?: string;
   cell_count: number;
   /** sha256 of the boundary the grid was clipped to, so a changed boundary is noticed. */
   boundary_sha256: string;
@@ -28,6 +31,9 @@ export interface Cell {
   cell_index: number;
   /** Square: `r{row}c{col}` zero-padded (e.g. r0042c0017); H3: the H3 index. */
   cell_id: string;
+  /** Square grids: row (0 = southernmost) and column (0 = westernmost) from the grid origin. */
+  row?: number;
+  col?: number;
   centroid_lon: number;
   centroid_lat: number;
   /** Centroid in the metric CRS (square grids; H3 cells get the same via the grid's CRS projection). */

@@ -1,7 +1,11 @@
 import type { CommandRegistration } from '../context.ts';
 import { registerConfig } from './config.ts';
+import { registerValidate } from './validate.ts';
+import { registerGrid } from './grid.ts';
 
 /** Every subcommand of `firerisk`, in the order of the pipeline. */
 export const commands: CommandRegistration[] = [
   registerConfig,
+  registerValidate,
+  registerGrid,
 ];
