@@ -1,0 +1,340 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Config } from '../config/schema.ts';
+import type { FeatureMatrix } from '../features/matrix.ts';
+import { FireriskError, InputDataError } from '../util/errors.ts';
+import type { Logger } from '../util/log.ts';
+import type { Forecaster, PredictRates } from './types.ts';
+import { buildNetwork } from './network.ts';
+import { isWeighted, negativeSubsample, permutation, takeRows } from './sampling.ts';
+import { applyScaler, fitScaler, type Scaler } from './scaler.ts';
+
+export type ModelParams = Config['model'];
+
+export interface TrainingSummary {
+  backend: string;
+  epochs_run: number;
+  /** Epoch whose weights were kept (0: the initial, intercept-like weights were never beaten). */
+  best_epoch: number;
+  /** Rows actually trained on (after negative subsampling). */
+  train_rows: number;
+  /** Sum of the training rows' weights: the number of cell-days they stand for. */
+  train_weight: number;
+  valid_rows: number;
+  /** Training throughput: rows × epochs / seconds spent in gradient steps. */
+  rows_per_s: number;
+  seconds: number;
+  /** Mean Poisson deviance per cell-day on the validation window with the kept weights. */
+  best_valid_deviance: number;
+  /** The same for a constant rate (the training window's mean rate): the skill reference. */
+  valid_null_deviance: number;
+  /** Weighted mean rate of the training window (fires per cell-day). */
+  train_mean_rate: number;
+  /** Shift of the output bias that restored Σ predicted = Σ observed on the training rows (see balanceOutputBias). */
+  balance_log_correction: number;
+}
+
+export interface FittedModel {
+  kind: ModelParams['kind'];
+  featureNames: string[];
+  scaler: Scaler;
+  /** Outputs η = log expected fires for standardised inputs. */
+  network: tf.LayersModel;
+  params: ModelParams;
+  summary: TrainingSummary;
+}
+
+export interface EpochReport {
+  epoch: number;
+  train_loss: number;
+  valid_deviance: number;
+  seconds: number;
+}
+
+export interface FitOptions {
+  /** Called after every epoch (progress, tests). */
+  onEpoch?: (report: EpochReport) => void;
+}
+
+const PREDICT_CHUNK_ROWS = 65_536;
+
+/**
+ * For each feature the model needs, the column of `matrix` that holds it. Throws InputDataError naming
+ * the first missing feature.
+ */
+export function columnIndex(needed: string[], matrix: FeatureMatrix, what = 'feature matrix'): Int32Array {
+  const position = new Map(matrix.featureNames.map((name, j) => [name, j]));
+  return Int32Array.from(needed, (name) => {
+    const j = position.get(name);
+    if (j === undefined) throw new InputDataError(`${what} lacks feature "${name}" that the model was trained on (it has ${matrix.featureNames.length} features)`);
+    return j;
+  });
+}
+
+/** Mean Poisson deviance 2·[y·log(y/μ) − (y − μ)], weighted when `weight` is given. */
+export function meanPoissonDeviance(y: ArrayLike<number>, mu: ArrayLike<number>, weight?: ArrayLike<number>): number {
+  let total = 0;
+  let weightSum = 0;
+  for (let i = 0; i < y.length; i++) {
+    const w = weight ? weight[i] : 1;
+    const m = Math.max(mu[i], 1e-30);
+    const yi = y[i];
+    const d = yi > 0 ? yi * Math.log(yi / m) - (yi - m) : m;
+    total += w * 2 * d;
+    weightSum += w;
+  }
+  return weightSum > 0 ? total / weightSum : Number.NaN;
+}
+
+function labelledRows(matrix: FeatureMatrix): FeatureMatrix & { sampleWeight?: Float32Array } {
+  const keep: number[] = [];
+  for (let i = 0; i < matrix.rows; i++) if (Number.isFinite(matrix.yFires[i])) keep.push(i);
+  return keep.length === matrix.rows ? matrix : takeRows(matrix, keep);
+}
+
+/** Standardised inputs → η for every row of an already-scaled, model-ordered Float32Array. */
+function predictEta(network: tf.LayersModel, scaled: Float32Array, p: number, out: Float32Array, offset: number): void {
+  const rows = scaled.length / p;
+  if (rows === 0) return;
+  const eta = tf.tidy(() => {
+    const x = tf.tensor2d(scaled, [rows, p]);
+    return (network.predict(x, { batchSize: rows }) as tf.Tensor).reshape([-1]);
+  });
+  out.set(eta.dataSync() as Float32Array, offset);
+  eta.dispose();
+}
+
+/** η (log expected fires) for every row of `matrix`, in chunks; columns matched by name. */
+export function predictLogRatesSync(fitted: Pick<FittedModel, 'featureNames' | 'scaler' | 'network'>, matrix: FeatureMatrix): Float32Array {
+  const p = fitted.featureNames.length;
+  const index = columnIndex(fitted.featureNames, matrix);
+  const source = matrix.featureNames.length;
+  const out = new Float32Array(matrix.rows);
+  const buffer = new Float32Array(Math.min(PREDICT_CHUNK_ROWS, Math.max(matrix.rows, 1)) * p);
+  for (let start = 0; start < matrix.rows; start += PREDICT_CHUNK_ROWS) {
+    const end = Math.min(start + PREDICT_CHUNK_ROWS, matrix.rows);
+    const chunk = applyScaler(matrix.X.subarray(start * source, end * source), source, fitted.scaler, index, buffer.subarray(0, (end - start) * p));
+    predictEta(fitted.network, chunk, p, out, start);
+  }
+  return out;
+}
+
+/** Expected fires per row of `matrix` (same order), columns matched to the model's features by name. */
+export async function predictRates(fitted: Pick<FittedModel, 'featureNames' | 'scaler' | 'network'>, matrix: FeatureMatrix): Promise<Float32Array> {
+  const eta = predictLogRatesSync(fitted, matrix);
+  for (let i = 0; i < eta.length; i++) eta[i] = Math.exp(eta[i]);
+  return eta;
+}
+
+export function asForecaster(fitted: FittedModel, name = `model-${fitted.kind}`): Forecaster {
+  return { name, predict: (matrix) => predictRates(fitted, matrix) };
+}
+
+/** The trainer the rolling-origin backtest takes: fit on (train, valid), return the prediction function. */
+export function modelTrainer(params: ModelParams, log: Logger): (train: FeatureMatrix, valid: FeatureMatrix) => Promise<PredictRates> {
+  return async (train, valid) => {
+    const fitted = await fitModel(params, train, valid, log);
+    return (matrix) => predictRates(fitted, matrix);
+  };
+}
+
+/**
+ * The balance property of a Poisson fit with log link and an intercept: at the optimum the (weighted)
+ * sum of predicted counts equals the sum of observed counts on the training rows. Stochastic steps with
+ * large 1/negative_rate weights leave it off by several per cent, so the output bias is shifted by
+ * log(Σ w·y / Σ w·μ) after training (Wüthrich's bias regularisation). Returns the shift.
+ */
+function balanceOutputBias(network: tf.LayersModel, scaledX: Float32Array, p: number, y: Float32Array, w: Float32Array): number {
+  const eta = new Float32Array(y.length);
+  for (let start = 0; start < y.length; start += PREDICT_CHUNK_ROWS) {
+    const end = Math.min(start + PREDICT_CHUNK_ROWS, y.length);
+    predictEta(network, scaledX.subarray(start * p, end * p), p, eta, start);
+  }
+  let observed = 0;
+  let predicted = 0;
+  for (let i = 0; i < y.length; i++) {
+    observed += w[i] * y[i];
+    predicted += w[i] * Math.exp(eta[i]);
+  }
+  const shift = Math.log(observed / predicted);
+  if (!Number.isFinite(shift)) return 0;
+  const output = network.getLayer('log_rate');
+  const [kernel, bias] = output.getWeights();
+  const shifted = tf.tidy(() => tf.add(bias, shift));
+  output.setWeights([kernel, shifted]);
+  shifted.dispose();
+  return shift;
+}
+
+function snapshot(network: tf.LayersModel): Float32Array[] {
+  return network.getWeights().map((w) => Float32Array.from(w.dataSync() as Float32Array));
+}
+
+function restore(network: tf.LayersModel, weights: Float32Array[]): void {
+  const shapes = network.getWeights().map((w) => w.shape);
+  const tensors = weights.map((values, i) => tf.tensor(values, shapes[i]));
+  network.setWeights(tensors);
+  tensors.forEach((t) => t.dispose());
+}
+
+/**
+ * Fits the Poisson count network. `train` is used as is when it carries sample weights (already
+ * subsampled, see `negativeSubsample`/`trainingWindows`); otherwise its zero rows are subsampled here at
+ * params.negative_rate. Scaler statistics come from the (weighted) training rows only. Early stopping
+ * watches the mean Poisson deviance on `valid` (weighted when it carries weights) and keeps the best epoch.
+ */
+export async function fitModel(params: ModelParams, train: FeatureMatrix, valid: FeatureMatrix, log: Logger, options: FitOptions = {}): Promise<FittedModel> {
+  const started = performance.now();
+  const featureNames = [...train.featureNames];
+  const p = featureNames.length;
+  if (p === 0) throw new InputDataError('training matrix has no feature columns');
+
+  let trainRows = labelledRows(train);
+  if (!isWeighted(trainRows) && params.negative_rate < 1) {
+    trainRows = negativeSubsample(trainRows, params.negative_rate, params.seed);
+    log.info('negative subsampling', { kept_rows: trainRows.rows, of_rows: train.rows, negative_rate: params.negative_rate });
+  }
+  const n = trainRows.rows;
+  if (n === 0) throw new InputDataError('training window has no labelled rows');
+  const weights = isWeighted(trainRows) ? trainRows.sampleWeight : new Float32Array(n).fill(1);
+
+  const validRows = labelledRows(valid);
+  if (validRows.rows === 0) throw new InputDataError('validation window has no labelled rows');
+  const validWeights = isWeighted(validRows) ? validRows.sampleWeight : undefined;
+  columnIndex(featureNames, validRows, 'validation matrix');
+
+  const scaler = fitScaler(trainRows.X, p, weights);
+  const X = applyScaler(trainRows.X, p, scaler);
+  let weightSum = 0;
+  let weightedFires = 0;
+  for (let i = 0; i < n; i++) {
+    weightSum += weights[i];
+    weightedFires += weights[i] * trainRows.yFires[i];
+  }
+  const meanRate = weightedFires / weightSum;
+  if (!(meanRate > 0)) throw new InputDataError(`training window has no fires (${n} labelled rows): nothing to learn a rate from`);
+
+  const network = buildNetwork({
+    kind: params.kind,
+    inputs: p,
+    hiddenUnits: params.hidden_units,
+    activation: params.activation,
+    seed: params.seed,
+    outputBias: Math.log(meanRate),
+  });
+  const fitted: FittedModel = {
+    kind: params.kind,
+    featureNames,
+    scaler,
+    network,
+    params,
+    summary: {
+      backend: tf.getBackend(),
+      epochs_run: 0,
+      best_epoch: 0,
+      train_rows: n,
+      train_weight: weightSum,
+      valid_rows: validRows.rows,
+      rows_per_s: 0,
+      seconds: 0,
+      best_valid_deviance: Number.NaN,
+      valid_null_deviance: meanPoissonDeviance(validRows.yFires, new Float32Array(validRows.rows).fill(meanRate), validWeights),
+      train_mean_rate: meanRate,
+      balance_log_correction: 0,
+    },
+  };
+  const validDeviance = () => {
+    const eta = predictLogRatesSync(fitted, validRows);
+    for (let i = 0; i < eta.length; i++) eta[i] = Math.exp(eta[i]);
+    return meanPoissonDeviance(validRows.yFires, eta, validWeights);
+  };
+
+  const variables = network.trainableWeights.map((w) => w.read() as tf.Variable);
+  const kernels = network.trainableWeights.filter((w) => w.name.includes('kernel')).map((w) => w.read());
+  const optimizer = tf.train.adam(params.learning_rate);
+  const batch = Math.min(params.batch_size, n);
+  const Xs = new Float32Array(n * p);
+  const ys = new Float32Array(n);
+  const ws = new Float32Array(n);
+  const meanWeight = weightSum / n;
+
+  let best = validDeviance();
+  let bestWeights = snapshot(network);
+  let bestEpoch = 0;
+  let stepSeconds = 0;
+  let epoch = 0;
+  log.info('training', { kind: params.kind, backend: fitted.summary.backend, rows: n, features: p, batch, max_epochs: params.max_epochs, initial_valid_deviance: Number(best.toFixed(6)) });
+  try {
+    while (epoch < params.max_epochs) {
+      epoch++;
+      const epochStart = performance.now();
+      const order = permutation(n, params.seed * 1_000_003 + epoch);
+      for (let k = 0; k < n; k++) {
+        const i = order[k];
+        Xs.set(X.subarray(i * p, (i + 1) * p), k * p);
+        ys[k] = trainRows.yFires[i];
+        // Normalised so the loss is a per-row mean of the same scale whatever the subsampling rate.
+        ws[k] = weights[i] / meanWeight;
+      }
+      let lossSum = 0;
+      let batches = 0;
+      for (let start = 0; start < n; start += batch) {
+        const end = Math.min(start + batch, n);
+        const size = end - start;
+        const cost = tf.tidy(() => {
+          const xb = tf.tensor2d(Xs.subarray(start * p, end * p), [size, p]);
+          const yb = tf.tensor1d(ys.subarray(start, end));
+          const wb = tf.tensor1d(ws.subarray(start, end));
+          return optimizer.minimize(
+            () => {
+              const eta = (network.apply(xb, { training: true }) as tf.Tensor).reshape([-1]);
+              // Poisson negative log-likelihood with the log link, up to the constant log(y!): exp(η) − y·η.
+              const nll = tf.sub(tf.exp(eta), tf.mul(yb, eta));
+              let loss = tf.div(tf.sum(tf.mul(wb, nll)), size) as tf.Scalar;
+              if (params.l2 > 0) for (const kernel of kernels) loss = tf.add(loss, tf.mul(params.l2, tf.sum(tf.square(kernel)))) as tf.Scalar;
+              return loss;
+            },
+            true,
+            variables,
+          ) as tf.Scalar;
+        });
+        lossSum += (cost.dataSync() as Float32Array)[0];
+        batches++;
+        cost.dispose();
+      }
+      const stepDone = performance.now();
+      stepSeconds += (stepDone - epochStart) / 1000;
+      const trainLoss = lossSum / batches;
+      if (!Number.isFinite(trainLoss)) {
+        log.warn('training loss is not finite; stopping and keeping the best epoch so far', { epoch, best_epoch: bestEpoch });
+        break;
+      }
+      const deviance = validDeviance();
+      const report: EpochReport = { epoch, train_loss: trainLoss, valid_deviance: deviance, seconds: (performance.now() - epochStart) / 1000 };
+      options.onEpoch?.(report);
+      log.info(`epoch ${epoch}/${params.max_epochs}`, { train_loss: Number(trainLoss.toFixed(6)), valid_deviance: Number(deviance.toFixed(6)), seconds: Number(report.seconds.toFixed(2)) });
+      if (deviance < best * (1 - 1e-7)) {
+        best = deviance;
+        bestEpoch = epoch;
+        bestWeights = snapshot(network);
+      } else if (epoch - bestEpoch > params.patience) {
+        log.info('early stopping', { epoch, best_epoch: bestEpoch, patience: params.patience });
+        break;
+      }
+    }
+  } finally {
+    optimizer.dispose();
+  }
+  restore(network, bestWeights);
+  if (!Number.isFinite(best)) throw new FireriskError('training diverged: the validation deviance was never finite');
+  const balance = balanceOutputBias(network, X, p, trainRows.yFires, weights);
+  Object.assign(fitted.summary, {
+    epochs_run: epoch,
+    best_epoch: bestEpoch,
+    rows_per_s: stepSeconds > 0 ? Math.round((n * epoch) / stepSeconds) : 0,
+    seconds: Number(((performance.now() - started) / 1000).toFixed(2)),
+    best_valid_deviance: validDeviance(),
+    balance_log_correction: balance,
+  });
+  log.info('trained', { ...fitted.summary });
+  return fitted;
+}

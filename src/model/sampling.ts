@@ -1,0 +1,100 @@
+import type { FeatureMatrix } from '../features/matrix.ts';
+
+/** A feature matrix whose rows carry importance weights (from negative subsampling). */
+export interface WeightedMatrix extends FeatureMatrix {
+  sampleWeight: Float32Array;
+}
+
+export const isWeighted = (matrix: FeatureMatrix): matrix is WeightedMatrix =>
+  (matrix as Partial<WeightedMatrix>).sampleWeight instanceof Float32Array;
+
+/** mulberry32: a small, fast, seedable PRNG returning uniforms in [0, 1). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A seeded uniformly random permutation of 0..n−1 (Fisher–Yates). */
+export function permutation(n: number, seed: number): Uint32Array {
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  const random = mulberry32(seed);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const t = order[i];
+    order[i] = order[j];
+    order[j] = t;
+  }
+  return order;
+}
+
+/**
+ * A uniform in [0, 1) determined by (cell, day, seed) alone, so a cell-day is kept or dropped the same way
+ * whatever window or row order it arrives in (training windows of successive nights overlap).
+ */
+export function cellDayUniform(cell: number, day: number, seed: number): number {
+  let h = Math.imul(cell ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(day + 0x632be5ab, 0xc2b2ae35) ^ Math.imul(seed ^ 0x27d4eb2f, 0x165667b1);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x7feb352d);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x846ca68b);
+  h ^= h >>> 16;
+  return (h >>> 0) / 4294967296;
+}
+
+/**
+ * Negative subsampling for rare counts: every labelled row with at least one fire is kept with weight 1;
+ * a zero row is kept with probability `negativeRate` and then weighted 1 / negativeRate, so weighted sums
+ * (and hence a weighted Poisson fit) estimate the full-data ones without bias. Rows without a label
+ * (NaN: not yet observed) are dropped. Existing sample weights are multiplied in.
+ */
+export function negativeSubsample(matrix: FeatureMatrix, negativeRate: number, seed: number): WeightedMatrix {
+  if (!(negativeRate > 0 && negativeRate <= 1)) throw new RangeError(`negative_rate must lie in (0, 1], got ${negativeRate}`);
+  const prior = isWeighted(matrix) ? matrix.sampleWeight : undefined;
+  const keep: number[] = [];
+  const weight: number[] = [];
+  for (let i = 0; i < matrix.rows; i++) {
+    const y = matrix.yFires[i];
+    if (Number.isNaN(y)) continue;
+    const w0 = prior ? prior[i] : 1;
+    if (y > 0) {
+      keep.push(i);
+      weight.push(w0);
+    } else if (negativeRate >= 1 || cellDayUniform(matrix.cellIndex[i], matrix.day[i], seed) < negativeRate) {
+      keep.push(i);
+      weight.push(w0 / negativeRate);
+    }
+  }
+  const taken = takeRows(matrix, keep);
+  return { featureNames: taken.featureNames, rows: taken.rows, X: taken.X, cellIndex: taken.cellIndex, day: taken.day, yFires: taken.yFires, yAlarms: taken.yAlarms, sampleWeight: Float32Array.from(weight) };
+}
+
+/** Rows `rowIndices` of a matrix (weights included when present). */
+export function takeRows(matrix: FeatureMatrix, rowIndices: ArrayLike<number>): FeatureMatrix & { sampleWeight?: Float32Array } {
+  const p = matrix.featureNames.length;
+  const n = rowIndices.length;
+  const X = new Float32Array(n * p);
+  const cellIndex = new Int32Array(n);
+  const day = new Int32Array(n);
+  const yFires = new Float32Array(n);
+  const yAlarms = new Float32Array(n);
+  const prior = isWeighted(matrix) ? matrix.sampleWeight : undefined;
+  const sampleWeight = prior ? new Float32Array(n) : undefined;
+  for (let k = 0; k < n; k++) {
+    const i = rowIndices[k];
+    X.set(matrix.X.subarray(i * p, (i + 1) * p), k * p);
+    cellIndex[k] = matrix.cellIndex[i];
+    day[k] = matrix.day[i];
+    yFires[k] = matrix.yFires[i];
+    yAlarms[k] = matrix.yAlarms[i];
+    if (sampleWeight && prior) sampleWeight[k] = prior[i];
+  }
+  const base: FeatureMatrix = { featureNames: matrix.featureNames, rows: n, X, cellIndex, day, yFires, yAlarms };
+  return sampleWeight ? { ...base, sampleWeight } : base;
+}
