@@ -458,6 +458,6 @@ export function fitNearRepeat(history: LabelHistory, geometry: CellGeometry, fit
 }
 
 /** The four baselines, all fitted at `fitDay`. */
-export function fitBaselines(history: LabelHistory, geometry: CellGeometry, fitDay: number): Forecaster[] {
+export function fitBaselines(history: LabelHistory, geometry: CellGeometry, fitDay: number): Array<Forecaster & { fit: unknown }> {
   return [fitHistoricalRate(history, fitDay), fitKdeHotSpot(history, geometry, fitDay), fitNearRepeat(history, geometry, fitDay), fitSeasonalRate(history, fitDay)];
 }

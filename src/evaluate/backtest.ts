@@ -1,0 +1,284 @@
+/**
+ * Rolling-origin backtest over the last `months` calendar months of labelled days.
+ *
+ * For every test month the baselines are refitted at the month's first day from labels before it
+ * and then updated daily (a forecast for day d uses labels of days < d only). The model is retrained
+ * at the first test month and then every `refit_every_months` months, each time on the windows that
+ * `windows(matrix, firstTestDay)` chooses before that month (training, then validation, then the
+ * test month). With refit_every_months = 1 this is "train on everything before each month"; with
+ * k > 1 it is the documented equivalent: the weights are at most k − 1 months older than the
+ * month they forecast, while the model's inputs (the leakage-free features) still carry every label
+ * up to the day before each forecast day. Forecasts cover every labelled cell-day of each month.
+ */
+import type { Config } from '../config/schema.ts';
+import { selectRows, type FeatureMatrix } from '../features/matrix.ts';
+import type { Forecaster, PredictRates } from '../model/types.ts';
+import { isoDay } from '../util/days.ts';
+import { UsageError } from '../util/errors.ts';
+import type { Logger } from '../util/log.ts';
+import { fitBaselines } from './baselines.ts';
+import { labelHistory, type CellGeometry, type LabelHistory } from './history.ts';
+import { evaluateForecast, meanPoissonDeviance, type ForecastMetrics } from './metrics.ts';
+
+export type Trainer = (train: FeatureMatrix, valid: FeatureMatrix) => Promise<PredictRates>;
+export interface DayWindowLike {
+  fromDay: number;
+  toDay: number;
+}
+export type WindowRule = (matrix: FeatureMatrix, firstTestDay: number) => { train: FeatureMatrix; valid: FeatureMatrix; trainWindow?: DayWindowLike; validWindow?: DayWindowLike };
+export type BaselineFactory = (history: LabelHistory, geometry: CellGeometry, fitDay: number) => Array<Forecaster & { fit?: unknown }>;
+
+export interface BacktestInput {
+  /** Every row of the feature table (rows with NaN labels are forecast days and are ignored). */
+  matrix: FeatureMatrix;
+  geometry: CellGeometry;
+  options: Config['evaluate'];
+  trainer: Trainer;
+  windows: WindowRule;
+  /** The true intensity on synthetic data; absent on real data. */
+  oracle?: Forecaster | null;
+  modelName?: string;
+  baselines?: BaselineFactory;
+  /** Seed of the permutations of the feature importance. */
+  seed?: number;
+  log?: Logger;
+}
+
+/** The metrics without the curves and the reliability table: what per-month and per-season tables show. */
+export type MetricSummary = Omit<ForecastMetrics, 'curves' | 'reliability'>;
+
+export interface MonthInfo {
+  month: string;
+  from: string;
+  to: string;
+  rows: number;
+  fires: number;
+  /** The model was retrained at this month's start. */
+  model_refit: boolean;
+  train_window?: { from: string; to: string };
+  valid_window?: { from: string; to: string };
+}
+
+export interface FeatureImportance {
+  feature: string;
+  /** Mean Poisson deviance with the column shuffled minus without, on the last test month. */
+  deviance_increase: number;
+}
+
+export interface BacktestResult {
+  model_name: string;
+  /** Model first, then the baselines, then the oracle when there is one. */
+  forecasters: string[];
+  baselines: string[];
+  test_period: { from: string; to: string };
+  months: MonthInfo[];
+  overall: Record<string, ForecastMetrics>;
+  per_month: Array<{ month: string; metrics: Record<string, MetricSummary> }>;
+  per_season: Array<{ season: Season; months: string[]; metrics: Record<string, MetricSummary> }>;
+  /** Baseline with the highest log-likelihood per cell-day over the test period. */
+  best_baseline: string;
+  /** (LL_model − LL_best_baseline) / (LL_oracle − LL_best_baseline); null without an oracle. */
+  gap_closed: number | null;
+  feature_importance: FeatureImportance[];
+  /** Fitted baseline parameters by month (bandwidths, decay, priors). */
+  baseline_fits: Array<{ month: string; fits: Record<string, unknown> }>;
+  seconds: { model: number; baselines: number; metrics: number };
+}
+
+export type Season = 'winter' | 'spring' | 'summer' | 'autumn';
+/** Meteorological seasons: Mar–May spring, Jun–Aug summer, Sep–Nov autumn, Dec–Feb winter. */
+export const seasonOfMonth = (month0: number): Season => (['winter', 'winter', 'spring', 'spring', 'spring', 'summer', 'summer', 'summer', 'autumn', 'autumn', 'autumn', 'winter'] as const)[month0];
+
+const dateOf = (day: number) => new Date(day * 86_400_000);
+const firstOfMonth = (year: number, month0: number) => Math.round(Date.UTC(year, month0, 1) / 86_400_000);
+
+/** The calendar months of the test period: the `months` months up to the one holding the last labelled day. */
+export function testMonths(lastLabelledDay: number, months: number): Array<{ month: string; fromDay: number; toDay: number }> {
+  const last = dateOf(lastLabelledDay);
+  const out: Array<{ month: string; fromDay: number; toDay: number }> = [];
+  for (let k = months - 1; k >= 0; k--) {
+    const y = last.getUTCFullYear();
+    const m = last.getUTCMonth() - k;
+    const fromDay = firstOfMonth(y, m);
+    const toDay = Math.min(firstOfMonth(y, m + 1) - 1, lastLabelledDay);
+    out.push({ month: isoDay(fromDay).slice(0, 7), fromDay, toDay });
+  }
+  return out;
+}
+
+function summary(metrics: ForecastMetrics): MetricSummary {
+  const { curves: _curves, reliability: _reliability, ...rest } = metrics;
+  return rest;
+}
+
+/** Seeded Fisher–Yates permutation (mulberry32). */
+function shuffled(n: number, seed: number): Uint32Array {
+  let s = seed >>> 0;
+  const random = () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const p = new Uint32Array(n);
+  for (let i = 0; i < n; i++) p[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const t = p[i];
+    p[i] = p[j];
+    p[j] = t;
+  }
+  return p;
+}
+
+/**
+ * Permutation importance: the increase of mean Poisson deviance when one feature column is shuffled
+ * across the rows of `matrix` (seeded, one permutation per feature), sorted from most to least important.
+ */
+export async function permutationImportance(predict: PredictRates, matrix: FeatureMatrix, seed: number): Promise<FeatureImportance[]> {
+  const base = meanPoissonDeviance(matrix.yFires, await predict(matrix));
+  const p = matrix.featureNames.length;
+  const out: FeatureImportance[] = [];
+  const X = new Float32Array(matrix.X);
+  for (let j = 0; j < p; j++) {
+    const order = shuffled(matrix.rows, seed + j);
+    for (let i = 0; i < matrix.rows; i++) X[i * p + j] = matrix.X[order[i] * p + j];
+    const rates = await predict({ ...matrix, X });
+    out.push({ feature: matrix.featureNames[j], deviance_increase: meanPoissonDeviance(matrix.yFires, rates) - base });
+    for (let i = 0; i < matrix.rows; i++) X[i * p + j] = matrix.X[i * p + j];
+  }
+  return out.sort((a, b) => b.deviance_increase - a.deviance_increase);
+}
+
+export async function runBacktest(input: BacktestInput): Promise<BacktestResult> {
+  const { matrix, geometry, options, trainer, windows, oracle, log } = input;
+  const modelName = input.modelName ?? 'model';
+  const makeBaselines = input.baselines ?? fitBaselines;
+  let lastLabelled = -Infinity;
+  let firstLabelled = Infinity;
+  for (let i = 0; i < matrix.rows; i++) {
+    if (Number.isNaN(matrix.yFires[i])) continue;
+    if (matrix.day[i] > lastLabelled) lastLabelled = matrix.day[i];
+    if (matrix.day[i] < firstLabelled) firstLabelled = matrix.day[i];
+  }
+  if (!Number.isFinite(lastLabelled)) throw new UsageError('backtest: the feature table has no labelled rows');
+  const months = testMonths(lastLabelled, options.months);
+  if (months[0].fromDay <= firstLabelled) {
+    throw new UsageError(`backtest: the ${options.months} test months start ${isoDay(months[0].fromDay)}, but labelled days start ${isoDay(firstLabelled)}: nothing to train on before them`);
+  }
+  const history = labelHistory(matrix, geometry.x_m.length);
+
+  // Labelled rows of each test month, found in one pass.
+  const monthRows: number[][] = months.map(() => []);
+  const firstTest = months[0].fromDay;
+  for (let i = 0; i < matrix.rows; i++) {
+    const d = matrix.day[i];
+    if (d < firstTest || d > lastLabelled || Number.isNaN(matrix.yFires[i])) continue;
+    let k = months.length - 1;
+    while (months[k].fromDay > d) k--;
+    monthRows[k].push(i);
+  }
+
+  const rates = new Map<string, Float32Array[]>();
+  const store = (name: string, k: number, values: Float32Array) => {
+    if (!rates.has(name)) rates.set(name, new Array(months.length));
+    rates.get(name)![k] = values;
+  };
+  const info: MonthInfo[] = [];
+  const baselineFits: BacktestResult['baseline_fits'] = [];
+  const monthMatrices: FeatureMatrix[] = [];
+  let baselineNames: string[] = [];
+  let predict: PredictRates | null = null;
+  const seconds = { model: 0, baselines: 0, metrics: 0 };
+  const progress = log?.progress('backtest months', months.length);
+  for (let k = 0; k < months.length; k++) {
+    const { month, fromDay, toDay } = months[k];
+    const test = selectRows(matrix, monthRows[k]);
+    monthMatrices.push(test);
+    let fires = 0;
+    for (let i = 0; i < test.rows; i++) fires += test.yFires[i];
+    const refit = k % options.refit_every_months === 0;
+    const monthInfo: MonthInfo = { month, from: isoDay(fromDay), to: isoDay(toDay), rows: test.rows, fires, model_refit: refit };
+    let started = Date.now();
+    if (refit) {
+      const w = windows(matrix, fromDay);
+      if (w.trainWindow) monthInfo.train_window = { from: isoDay(w.trainWindow.fromDay), to: isoDay(w.trainWindow.toDay) };
+      if (w.validWindow) monthInfo.valid_window = { from: isoDay(w.validWindow.fromDay), to: isoDay(w.validWindow.toDay) };
+      predict = await trainer(w.train, w.valid);
+    }
+    store(modelName, k, await predict!(test));
+    seconds.model += (Date.now() - started) / 1000;
+
+    started = Date.now();
+    const baselines = makeBaselines(history, geometry, fromDay);
+    baselineNames = baselines.map((b) => b.name);
+    const fits: Record<string, unknown> = {};
+    for (const baseline of baselines) {
+      store(baseline.name, k, await baseline.predict(test));
+      if (baseline.fit !== undefined) fits[baseline.name] = baseline.fit;
+    }
+    baselineFits.push({ month, fits });
+    if (oracle) store(oracle.name, k, await oracle.predict(test));
+    seconds.baselines += (Date.now() - started) / 1000;
+    info.push(monthInfo);
+    log?.info(`backtest ${month}`, { rows: test.rows, fires, model_refit: refit });
+    progress?.tick();
+  }
+  progress?.done();
+
+  const started = Date.now();
+  const names = [...rates.keys()];
+  const metricOptions = { topShares: options.top_shares, calibrationBins: options.calibration_bins };
+  const evaluateRows = (ks: number[], name: string, withCurves: boolean) => {
+    const total = ks.reduce((s, k) => s + monthMatrices[k].rows, 0);
+    const y = new Float32Array(total);
+    const rate = new Float32Array(total);
+    const day = new Int32Array(total);
+    const cellIndex = new Int32Array(total);
+    let offset = 0;
+    for (const k of ks) {
+      const m = monthMatrices[k];
+      y.set(m.yFires, offset);
+      rate.set(rates.get(name)![k], offset);
+      day.set(m.day, offset);
+      cellIndex.set(m.cellIndex, offset);
+      offset += m.rows;
+    }
+    const metrics = evaluateForecast({ y, rate, day, cellIndex, cellAreaKm2: geometry.area_km2 }, metricOptions);
+    return withCurves ? metrics : summary(metrics);
+  };
+  const all = months.map((_, k) => k);
+  const overall = Object.fromEntries(names.map((name) => [name, evaluateRows(all, name, true) as ForecastMetrics]));
+  const perMonth = months.map((m, k) => ({ month: m.month, metrics: Object.fromEntries(names.map((name) => [name, evaluateRows([k], name, false)])) }));
+  const seasons: Season[] = ['winter', 'spring', 'summer', 'autumn'];
+  const perSeason = seasons
+    .map((season) => {
+      const ks = all.filter((k) => seasonOfMonth(dateOf(months[k].fromDay).getUTCMonth()) === season && monthMatrices[k].rows > 0);
+      return { season, months: ks.map((k) => months[k].month), metrics: ks.length ? Object.fromEntries(names.map((name) => [name, evaluateRows(ks, name, false)])) : {} };
+    })
+    .filter((s) => s.months.length > 0);
+
+  const bestBaseline = baselineNames.reduce((best, name) => (overall[name].log_likelihood > overall[best].log_likelihood ? name : best), baselineNames[0]);
+  const gap = oracle ? (overall[modelName].log_likelihood - overall[bestBaseline].log_likelihood) / (overall[oracle.name].log_likelihood - overall[bestBaseline].log_likelihood) : null;
+
+  const lastMonth = monthMatrices[monthMatrices.length - 1];
+  const importance = predict && lastMonth.rows > 0 ? await permutationImportance(predict, lastMonth, input.seed ?? 1) : [];
+  seconds.metrics = (Date.now() - started) / 1000;
+
+  return {
+    model_name: modelName,
+    forecasters: names,
+    baselines: baselineNames,
+    test_period: { from: isoDay(months[0].fromDay), to: isoDay(lastLabelled) },
+    months: info,
+    overall,
+    per_month: perMonth,
+    per_season: perSeason,
+    best_baseline: bestBaseline,
+    gap_closed: gap !== null && Number.isFinite(gap) ? gap : null,
+    feature_importance: importance,
+    baseline_fits: baselineFits,
+    seconds,
+  };
+}

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../src/config/schema.ts';
+import { selectDays, type FeatureMatrix } from '../../src/features/matrix.ts';
+import { permutationImportance, runBacktest, testMonths, type WindowRule } from '../../src/evaluate/backtest.ts';
+import type { Forecaster } from '../../src/model/types.ts';
+import { dayNumber } from '../../src/util/days.ts';
+import { denseMatrix, poissonSample, seededRandom, squareGeometry } from './helpers.ts';
+
+describe('testMonths', () => {
+  it('takes the calendar months up to the one of the last labelled day, the last one partial', () => {
+    const months = testMonths(dayNumber('2021-12-15'), 3);
+    expect(months.map((m) => m.month)).toEqual(['2021-10', '2021-11', '2021-12']);
+    expect(months[0].fromDay).toBe(dayNumber('2021-10-01'));
+    expect(months[1].toDay).toBe(dayNumber('2021-11-30'));
+    expect(months[2].toDay).toBe(dayNumber('2021-12-15'));
+  });
+  it('crosses a year boundary', () => {
+    expect(testMonths(dayNumber('2022-01-31'), 2).map((m) => m.month)).toEqual(['2021-12', '2022-01']);
+  });
+});
+
+describe('rolling-origin backtest on a synthetic district', () => {
+  // 16 cells; each cell's true rate is 0.1·exp(x_c) with a fixed feature x_c in [-1, 1].
+  // Labelled days 2020-01-01 .. 2021-12-31, then 3 forecast days with NaN labels.
+  const from = dayNumber('2020-01-01');
+  const lastLabelled = dayNumber('2021-12-31');
+  const xOf = (c: number) => -1 + (2 * c) / 15;
+  const trueRate = (c: number) => 0.1 * Math.exp(xOf(c));
+  const random = seededRandom(42);
+  const matrix = denseMatrix(16, from, lastLabelled + 3, (c, d) => (d > lastLabelled ? NaN : poissonSample(trueRate(c), random)), (c) => xOf(c));
+  const geometry = squareGeometry(4);
+  const oracle: Forecaster = { name: 'oracle', predict: async (m) => Float32Array.from(m.cellIndex, (c) => trueRate(c)) };
+
+  const trainedOn: Array<{ lastTrainDay: number; lastValidDay: number; firstTestDay: number }> = [];
+  const windows: WindowRule = (m, firstTestDay) => {
+    const train = selectDays(m, -Infinity, firstTestDay - 31);
+    const valid = selectDays(m, firstTestDay - 30, firstTestDay - 1);
+    trainedOn.push({ lastTrainDay: Math.max(...train.day), lastValidDay: Math.max(...valid.day), firstTestDay });
+    return { train, valid, trainWindow: { fromDay: from, toDay: firstTestDay - 31 }, validWindow: { fromDay: firstTestDay - 30, toDay: firstTestDay - 1 } };
+  };
+  // A one-parameter model: rate = k·exp(x), k matched to the training window's fires.
+  const trainer = async (train: FeatureMatrix) => {
+    let fires = 0;
+    let exposure = 0;
+    for (let i = 0; i < train.rows; i++) {
+      fires += train.yFires[i];
+      exposure += Math.exp(train.X[i]);
+    }
+    const k = fires / exposure;
+    return async (m: FeatureMatrix) => Float32Array.from(m.X, (x) => k * Math.exp(x));
+  };
+  const options = { ...defaultConfig().evaluate, months: 3, refit_every_months: 2 };
+
+  it('trains before each refit month, scores every forecaster and closes most of the gap', async () => {
+    const result = await runBacktest({ matrix, geometry, options, trainer, windows, oracle, modelName: 'model', seed: 3 });
+    expect(result.months.map((m) => m.month)).toEqual(['2021-10', '2021-11', '2021-12']);
+    expect(result.months.map((m) => m.model_refit)).toEqual([true, false, true]);
+    expect(result.months.map((m) => m.rows)).toEqual([16 * 31, 16 * 30, 16 * 31]);
+    // the model never saw its test month
+    expect(trainedOn.map((t) => t.firstTestDay)).toEqual([dayNumber('2021-10-01'), dayNumber('2021-12-01')]);
+    for (const t of trainedOn) expect(Math.max(t.lastTrainDay, t.lastValidDay)).toBeLessThan(t.firstTestDay);
+    expect(result.months[0].train_window?.to).toBe('2021-08-31');
+
+    expect(result.forecasters).toEqual(['model', 'historical_rate', 'kde_hotspot', 'near_repeat', 'seasonal_rate', 'oracle']);
+    expect(result.test_period).toEqual({ from: '2021-10-01', to: '2021-12-31' });
+    const rows = 16 * 92;
+    for (const name of result.forecasters) expect(result.overall[name].rows).toBe(rows);
+    expect(result.per_season.map((s) => [s.season, s.months])).toEqual([
+      ['winter', ['2021-12']],
+      ['autumn', ['2021-10', '2021-11']],
+    ]);
+    expect(result.per_month[2].metrics.model.rows).toBe(16 * 31);
+
+    const ll = (name: string) => result.overall[name].log_likelihood;
+    expect(ll(result.best_baseline)).toBe(Math.max(...result.baselines.map(ll)));
+    // the model has the true form and one parameter: it is far closer to the oracle than any baseline
+    expect(result.gap_closed).toBeGreaterThan(0.5);
+    expect(result.gap_closed).toBeCloseTo((ll('model') - ll(result.best_baseline)) / (ll('oracle') - ll(result.best_baseline)), 10);
+
+    expect(result.feature_importance).toHaveLength(1);
+    expect(result.feature_importance[0].feature).toBe('x');
+    expect(result.feature_importance[0].deviance_increase).toBeGreaterThan(0);
+    expect(result.baseline_fits[0].fits.kde_hotspot).toBeDefined();
+  });
+
+  it('refuses a test period that leaves nothing to train on', async () => {
+    await expect(runBacktest({ matrix, geometry, options: { ...options, months: 24 }, trainer, windows })).rejects.toThrow(/nothing to train on/);
+  });
+});
+
+describe('permutation importance', () => {
+  it('is zero for a feature the forecast ignores and positive for one it uses', async () => {
+    const random = seededRandom(9);
+    const m = denseMatrix(50, 0, 99, (c) => poissonSample(c < 25 ? 0.5 : 0.05, random), (c) => (c < 25 ? 1 : 0));
+    const two: FeatureMatrix = { ...m, featureNames: ['used', 'ignored'], X: new Float32Array(m.rows * 2) };
+    for (let i = 0; i < m.rows; i++) {
+      two.X[2 * i] = m.X[i];
+      two.X[2 * i + 1] = i % 7;
+    }
+    const predict = async (x: FeatureMatrix) => Float32Array.from({ length: x.rows }, (_, i) => (x.X[2 * i] > 0.5 ? 0.5 : 0.05));
+    const importance = await permutationImportance(predict, two, 1);
+    expect(importance[0].feature).toBe('used');
+    expect(importance[0].deviance_increase).toBeGreaterThan(0.05);
+    expect(importance[1]).toEqual({ feature: 'ignored', deviance_increase: 0 });
+  });
+});
