@@ -2,10 +2,12 @@ import type { CommandRegistration } from '../context.ts';
 import { registerConfig } from './config.ts';
 import { registerValidate } from './validate.ts';
 import { registerGrid } from './grid.ts';
+import { registerScore } from './score.ts';
 
 /** Every subcommand of `firerisk`, in the order of the pipeline. */
 export const commands: CommandRegistration[] = [
   registerConfig,
   registerValidate,
   registerGrid,
+  registerScore,
 ];
