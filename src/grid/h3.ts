@@ -57,7 +57,7 @@ export function buildH3Grid(boundary: BoundaryGeometry, params: Config['grid'], 
     const box: Box = boxOf([ring]);
     const [lat, lon] = cellToLatLng(h3Index);
     const [cx, cy] = projection.forward(lon, lat);
-    const share = index.insideShare(ring, box, cx, cy, Math.abs(signedRingArea(ring)));
+    const share = index.insideShare({ ring, box, cx, cy, area: signedRingArea(ring), isBox: false });
     if (share <= 0) return;
     cells.push({
       cell_index: cells.length,

@@ -82,7 +82,7 @@ export function buildSquareGrid(boundary: BoundaryGeometry, params: Config['grid
       ];
       const cx = x0 + size / 2;
       const cy = y0 + size / 2;
-      const share = index.insideShare(ring, box, cx, cy, cellArea);
+      const share = index.insideShare({ ring, box, cx, cy, area: cellArea, isBox: true });
       if (share <= 0) continue;
       const [centroidLon, centroidLat] = projection.inverse(cx, cy);
       cells.push({

@@ -79,3 +79,15 @@ describe('H3 grid of the L-shape at resolution 8', () => {
     expect(latLngToCell(lat, lon, 8)).toBe(grid.cells[0].cell_id);
   });
 });
+
+describe('H3 grid of the donut at resolution 9', () => {
+  it('leaves out hexagons inside the hole and matches the area', () => {
+    const boundary = boundaryOf('donut');
+    const grid = buildGrid(boundary, h3Params(9), 'file');
+    expect(gridAreaCheck(grid, boundary).covered_area_km2 / (area(boundary) / 1e6)).toBeCloseTo(1, 2);
+    // The hole's centre (642350, 3301950 in UTM 48N) is about 750 m from its edges; a res-9 cell is ~200 m across.
+    const locate = createCellLocator(grid);
+    expect(locate(106.473487, 29.839845)).toBe(-1);
+    expect(grid.cells.some((c) => c.inside_share === 1)).toBe(true);
+  });
+});

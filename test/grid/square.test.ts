@@ -1,9 +1,12 @@
 import { area } from '@turf/area';
 import { booleanValid } from '@turf/boolean-valid';
 import { polygon } from '@turf/helpers';
+import proj4 from 'proj4';
 import { describe, expect, it } from 'vitest';
 import { buildGrid, gridAreaCheck, neighbourLists } from '../../src/grid/index.ts';
 import { boundaryOf, signedAreaDeg2, squareParams } from './helpers.ts';
+
+const utm = proj4('WGS84', '+proj=utm +zone=48 +datum=WGS84 +units=m +no_defs');
 
 // Fixtures (test/fixtures/grid/make.ts) are laid out in UTM 48N metres:
 // rectangle x 640100..645100, y 3300200..3304200 (5 km x 4 km = 20 km²);
@@ -150,5 +153,39 @@ describe('square grid settings', () => {
   it('rejects a boundary that is not a polygon', () => {
     expect(() => buildGrid({ type: 'Point', coordinates: [106.4, 29.8] } as never, squareParams(500), 'file')).toThrow(/Polygon or MultiPolygon/);
     expect(() => buildGrid({ type: 'Polygon', coordinates: [[[106.4, 29.8], [106.5, 29.8], [106.4, 29.8]]] }, squareParams(500), 'file')).toThrow(/fewer than 3/);
+  });
+});
+
+describe('boundaries with holes and several parts', () => {
+  it('leaves out the hole of the donut', () => {
+    // Hole x 641600..643100, y 3301200..3302700 (2.25 km²).
+    const boundary = boundaryOf('donut');
+    const grid = buildGrid(boundary, squareParams(500), 'file');
+    const byId = new Map(grid.cells.map((c) => [c.cell_id, c]));
+    // r0003c0004 = [642000, 642500] x [3301500, 3302000] lies in the hole.
+    expect(byId.has('r0003c0004')).toBe(false);
+    // r0002c0003 = [641500, 642000] x [3301000, 3301500]: the hole takes 400 x 300 m of it.
+    expect(byId.get('r0002c0003')!.inside_share).toBeCloseTo(1 - (400 * 300) / 250000, 6);
+    // Cells wholly in the hole: columns 4-5 (x 642000..643000) x rows 3-4 (y 3301500..3302500).
+    expect(grid.cells).toHaveLength(99 - 4);
+    expect(gridAreaCheck(grid, boundary).covered_area_km2).toBeCloseTo(17.75, 4);
+  });
+
+  it('counts overlapping parts of a MultiPolygon once and keeps separate parts apart', () => {
+    const rectangle = (boundaryOf('rectangle') as { coordinates: number[][][] }).coordinates;
+    const twice = buildGrid({ type: 'MultiPolygon', coordinates: [rectangle, rectangle] }, squareParams(500), 'file');
+    expect(gridAreaCheck(twice, boundaryOf('rectangle')).covered_area_km2).toBeCloseTo(20, 4);
+    expect(twice.cells).toHaveLength(99);
+    // A second 1 km² island 10 km east of the rectangle (x 655000..656000 on grid lines: 4 full cells).
+    const island = [[[655000, 3301000], [656000, 3301000], [656000, 3302000], [655000, 3302000], [655000, 3301000]].map(([x, y]) => utm.inverse([x, y]))];
+    const both = buildGrid({ type: 'MultiPolygon', coordinates: [rectangle, island] }, squareParams(500), 'file');
+    expect(both.cells).toHaveLength(99 + 4);
+    expect(both.definition.n_cols).toBe(32); // 640000..656000
+    expect(both.cells.filter((c) => c.col! >= 30).map((c) => [c.cell_id, Number(c.inside_share.toFixed(6))])).toEqual([
+      ['r0002c0030', 1],
+      ['r0002c0031', 1],
+      ['r0003c0030', 1],
+      ['r0003c0031', 1],
+    ]);
   });
 });
