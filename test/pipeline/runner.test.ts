@@ -75,7 +75,7 @@ describe('runStages', () => {
   });
 
   it('after a failure mid-run, a rerun completes the missing stages only', async () => {
-    const ctx = { ...setup(), failIn: 'shout' };
+    const ctx: Ctx = { ...setup(), failIn: "shout" };
     const log = createMemoryLogger();
     await expect(runStages(stages, ctx, { runsDir: ctx.dir, log })).rejects.toThrow('killed');
     ctx.failIn = undefined;
