@@ -1,0 +1,171 @@
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { inspectDataset, loadDataset } from '../../src/contract/load.ts';
+import { writeQuarantine } from '../../src/contract/quarantine.ts';
+import { defaultConfig } from '../../src/config/schema.ts';
+import { createMemoryLogger } from '../../src/util/log.ts';
+import { InputDataError } from '../../src/util/errors.ts';
+import { runCli } from '../../src/cli/main.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'firerisk-contract-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+let counter = 0;
+
+const incidents = `incident_id,reported_at,lon,lat,category,cause,property_type,loss_cny,deaths,injuries
+I1,2024-12-31T23:30:00+08:00,106.43,29.82,fire,electrical,residential,1200,0,0
+I2,2025-02-01T15:00:00+08:00,106.44,29.83,rescue,,other,,,
+I3,2025-03-02T09:00:00Z,106.45,29.84,assistance,,commercial,0,0,1
+`;
+const weather = `date,temp_max_c,temp_min_c,rel_humidity_pct,wind_speed_ms,precip_mm,is_forecast
+2025-01-01,10,5,80,1.5,0.2,false
+2025-01-02,11,6,85,2,0,false
+2025-01-03,12,7,70,3,0,true
+`;
+const boundary = JSON.stringify({
+  type: 'FeatureCollection',
+  features: [{ type: 'Feature', properties: { name: 'Beibei' }, geometry: { type: 'Polygon', coordinates: [[[106.3, 29.7], [106.6, 29.7], [106.6, 29.9], [106.3, 29.9], [106.3, 29.7]]] } }],
+});
+
+function dataset(files: Record<string, string>): string {
+  const dir = join(root, `case-${++counter}`);
+  mkdirSync(dir, { recursive: true });
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+  return dir;
+}
+
+const config = defaultConfig();
+
+async function expectInputError(dir: string, message: RegExp) {
+  const error = await loadDataset(dir, config, createMemoryLogger()).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(InputDataError);
+  expect((error as Error).message).toMatch(message);
+  expect((error as Error).message).not.toContain('\n');
+}
+
+describe('loadDataset', () => {
+  it('reads the tables present, the boundary, and the default holidays for the years covered', async () => {
+    const dir = dataset({ 'incidents.csv': `\uFEFF${incidents}`, 'weather.csv': weather, 'boundary.geojson': boundary });
+    const data = await loadDataset(dir, config, createMemoryLogger());
+    expect(data.incidents.map((r) => r.incident_id)).toEqual(['I1', 'I2', 'I3']);
+    expect(data.weather).toHaveLength(3);
+    expect(data.crowd_flow).toBeUndefined();
+    expect(data.boundary?.type).toBe('Polygon');
+    // I1 is 2024-12-31 local time, so the default holidays span 2024 and 2025.
+    expect(data.holidays.find((h) => h.date === '2024-10-01')?.kind).toBe('public_holiday');
+    expect(data.holidays.find((h) => h.date === '2025-01-28')?.kind).toBe('spring_festival');
+    expect(data.holidays.some((h) => h.date < '2024-01-01' || h.date > '2025-12-31')).toBe(false);
+    expect(data.report.tables.find((t) => t.table === 'incidents')).toMatchObject({ present: true, read: 3, accepted: 3, quarantined: 0 });
+    expect(data.report.tables.find((t) => t.table === 'pois')).toMatchObject({ present: false });
+  });
+
+  it('uses the dataset holidays table when there is one', async () => {
+    const dir = dataset({ 'incidents.csv': incidents, 'weather.csv': weather, 'holidays.csv': 'date,name,kind\n2025-01-02,Local day,public_holiday\n' });
+    const data = await loadDataset(dir, config, createMemoryLogger());
+    expect(data.holidays).toEqual([{ date: '2025-01-02', name: 'Local day', kind: 'public_holiday' }]);
+  });
+
+  it('a missing required table names the file', async () => {
+    await expectInputError(dataset({ 'incidents.csv': incidents }), /^weather\.csv \(or weather\.parquet\) not found in .*: the weather table is required$/);
+  });
+
+  it('a missing column names the file and the column', async () => {
+    const noCategory = incidents.replace('category,', '').replace(/,(fire|rescue|assistance),/g, ',');
+    await expectInputError(dataset({ 'incidents.csv': noCategory, 'weather.csv': weather }), /^incidents\.csv: missing column 'category' \(required: /);
+  });
+
+  it('an unreadable file, an empty file and a broken boundary are one-line errors naming the file', async () => {
+    const dir = dataset({ 'weather.csv': weather });
+    mkdirSync(join(dir, 'incidents.csv'));
+    await expectInputError(dir, /^incidents\.csv: unreadable file \(/);
+    await expectInputError(dataset({ 'incidents.csv': '', 'weather.csv': weather }), /^incidents\.csv: empty file/);
+    await expectInputError(dataset({ 'incidents.csv': incidents, 'weather.csv': weather, 'boundary.geojson': '{"type":' }), /^boundary\.geojson: not valid JSON/);
+    await expectInputError(dataset({ 'incidents.csv': incidents, 'weather.csv': weather, 'weather.parquet': 'x' }), /weather\.csv and weather\.parquet both exist/);
+  });
+
+  it('fails when the quarantined share of a required table exceeds validate.max_bad_share, naming row and column', async () => {
+    const bad = `${incidents}I4,2025-03-02T09:00:00+08:00,106.45,29.84,blaze,,residential,0,0,0\n`;
+    const dir = dataset({ 'incidents.csv': bad, 'weather.csv': weather });
+    await expectInputError(dir, /^incidents\.csv: 1 of 4 rows quarantined \(25\.0%\), above validate\.max_bad_share = 0\.05; most common: unknown category: category .* x1 \(first at row 4, column category\)$/);
+    const lenient = { ...config, validate: { max_bad_share: 0.3 } };
+    const data = await loadDataset(dir, lenient, createMemoryLogger());
+    expect(data.incidents).toHaveLength(3);
+    expect(data.report.quarantine).toHaveLength(1);
+  });
+
+  it('Parquet gives the same typed rows as CSV', async () => {
+    const csvDir = dataset({ 'incidents.csv': incidents, 'weather.csv': weather });
+    const parquetDir = dataset({});
+    const db = await DuckDBInstance.create(':memory:');
+    const connection = await db.connect();
+    const src = (name: string) => join(csvDir, name).replaceAll("'", "''");
+    const out = (name: string) => join(parquetDir, name).replaceAll("'", "''");
+    // Native Parquet types: TIMESTAMPTZ, DOUBLE, INTEGER, DATE, BOOLEAN, VARCHAR with NULLs.
+    await connection.run(`COPY (SELECT incident_id, reported_at::TIMESTAMPTZ AS reported_at, lon::DOUBLE AS lon, lat::DOUBLE AS lat, category, NULLIF(cause, '') AS cause,
+      property_type, TRY_CAST(loss_cny AS DOUBLE) AS loss_cny, TRY_CAST(deaths AS INTEGER) AS deaths, TRY_CAST(injuries AS INTEGER) AS injuries
+      FROM read_csv('${src('incidents.csv')}', all_varchar = true)) TO '${out('incidents.parquet')}' (FORMAT parquet)`);
+    await connection.run(`COPY (SELECT date::DATE AS date, temp_max_c::DOUBLE AS temp_max_c, temp_min_c::DOUBLE AS temp_min_c, rel_humidity_pct::INTEGER AS rel_humidity_pct,
+      wind_speed_ms::DOUBLE AS wind_speed_ms, precip_mm::DOUBLE AS precip_mm, is_forecast::BOOLEAN AS is_forecast
+      FROM read_csv('${src('weather.csv')}', all_varchar = true)) TO '${out('weather.parquet')}' (FORMAT parquet)`);
+    connection.closeSync();
+    db.closeSync();
+    const fromCsv = await loadDataset(csvDir, config, createMemoryLogger());
+    const fromParquet = await loadDataset(parquetDir, config, createMemoryLogger());
+    const instantMs = (rows: typeof fromCsv.incidents) => rows.map((r) => ({ ...r, reported_at: Date.parse(r.reported_at) }));
+    expect(instantMs(fromParquet.incidents)).toEqual(instantMs(fromCsv.incidents));
+    expect(fromParquet.weather).toEqual(fromCsv.weather);
+    expect(fromParquet.report.tables[0].file).toBe('incidents.parquet');
+  });
+});
+
+describe('writeQuarantine and firerisk validate', () => {
+  const badIncidents = `${incidents}I2,2025-03-02T09:00:00+08:00,106.45,29.84,fire,,residential,0,0,0
+I5,2025-03-02T09:00:00+08:00,108.45,29.84,fire,"says ""hi""",residential,0,0,0
+`;
+  const badWeather = `${weather}2025-01-04,10,5,140,1.5,0.2,false\n`;
+
+  it('writes one CSV per present table with _row, _column, _reason and the raw row, plus the JSON report', async () => {
+    const dir = dataset({ 'incidents.csv': badIncidents, 'weather.csv': badWeather, 'boundary.geojson': boundary, 'pois.csv': 'poi_id,kind,lon,lat\n' });
+    const { dataset: data } = await inspectDataset(dir, config, createMemoryLogger());
+    const out = join(dir, 'quarantine');
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, 'events.csv'), 'stale');
+    writeQuarantine(data.report, out);
+    expect(readFileSync(join(out, 'incidents.csv'), 'utf8')).toBe(
+      '_row,_column,_reason,incident_id,reported_at,lon,lat,category,cause,property_type,loss_cny,deaths,injuries\n' +
+        '4,incident_id,duplicate key: incident_id,I2,2025-03-02T09:00:00+08:00,106.45,29.84,fire,,residential,0,0,0\n' +
+        '5,lon,outside district: lon/lat not inside boundary.geojson,I5,2025-03-02T09:00:00+08:00,108.45,29.84,fire,"says ""hi""",residential,0,0,0\n',
+    );
+    expect(readFileSync(join(out, 'weather.csv'), 'utf8')).toContain('4,rel_humidity_pct,impossible value: rel_humidity_pct must be <= 100,2025-01-04');
+    expect(readFileSync(join(out, 'pois.csv'), 'utf8')).toBe('_row,_column,_reason\n');
+    expect(existsSync(join(out, 'events.csv'))).toBe(false);
+    const report = JSON.parse(readFileSync(join(out, 'validation-report.json'), 'utf8'));
+    expect(report.tables.find((t: { table: string }) => t.table === 'incidents')).toMatchObject({ read: 5, accepted: 3, quarantined: 2 });
+    expect(report.totals).toEqual({ read: 9, accepted: 6, quarantined: 3 });
+  });
+
+  it('the CLI prints per-table counts and exits 3 when a required table has too many bad rows', async () => {
+    const dir = dataset({ 'incidents.csv': badIncidents, 'weather.csv': badWeather, 'boundary.geojson': boundary });
+    const written: string[] = [];
+    const original = process.stdout.write.bind(process.stdout);
+    const originalErr = process.stderr.write.bind(process.stderr);
+    process.stdout.write = ((chunk: string) => (written.push(String(chunk)), true)) as typeof process.stdout.write;
+    process.stderr.write = ((chunk: string) => (written.push(String(chunk)), true)) as typeof process.stderr.write;
+    let code: number;
+    try {
+      code = await runCli(['--quiet', 'validate', '--data', dir, '--quarantine', join(dir, 'q')]);
+    } finally {
+      process.stdout.write = original;
+      process.stderr.write = originalErr;
+    }
+    const text = written.join('');
+    expect(code).toBe(3);
+    expect(text).toMatch(/incidents\.csv\s+5\s+3\s+2/);
+    expect(text).toMatch(/1\s+duplicate key: incident_id/);
+    expect(text).toMatch(/firerisk: incidents\.csv: 2 of 5 rows quarantined/);
+    expect(existsSync(join(dir, 'q', 'incidents.csv'))).toBe(true);
+    process.exitCode = undefined;
+  });
+});
