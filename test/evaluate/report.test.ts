@@ -1,0 +1,70 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../src/config/schema.ts';
+import { selectDays, type FeatureMatrix } from '../../src/features/matrix.ts';
+import { runBacktest, type BacktestResult } from '../../src/evaluate/backtest.ts';
+import { writeReport, type ReportFiles } from '../../src/evaluate/report.ts';
+import { dayNumber } from '../../src/util/days.ts';
+import { denseMatrix, poissonSample, seededRandom, squareGeometry } from './helpers.ts';
+
+describe('report files', () => {
+  let dir: string;
+  let files: ReportFiles;
+  let result: BacktestResult;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'firerisk-report-'));
+    const random = seededRandom(1);
+    const from = dayNumber('2021-01-01');
+    const to = dayNumber('2022-02-28');
+    const matrix = denseMatrix(9, from, to, (c) => poissonSample(0.05 * (c + 1), random), (c) => c);
+    const trainer = async (train: FeatureMatrix) => {
+      const mean = train.yFires.reduce((a, b) => a + b, 0) / train.rows;
+      return async (m: FeatureMatrix) => Float32Array.from(m.X, (x) => (mean * (x + 1)) / 5);
+    };
+    result = await runBacktest({
+      matrix,
+      geometry: squareGeometry(3),
+      options: { ...defaultConfig().evaluate, months: 2 },
+      trainer,
+      windows: (m, first) => ({ train: selectDays(m, -Infinity, first - 31), valid: selectDays(m, first - 30, first - 1) }),
+      oracle: { name: 'oracle', predict: async (m) => Float32Array.from(m.cellIndex, (c) => 0.05 * (c + 1)) },
+    });
+    files = await writeReport(result, dir, { features: 'test.parquet', generated_at: '2026-01-01T00:00:00Z' });
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes report.json with every forecaster and no temporary files left behind', () => {
+    const json = JSON.parse(readFileSync(files.json, 'utf8'));
+    expect(json.forecasters).toEqual(['model', 'historical_rate', 'kde_hotspot', 'near_repeat', 'seasonal_rate', 'oracle']);
+    expect(json.overall.model.hot_spot.map((h: { share: number }) => h.share)).toEqual([0.01, 0.05, 0.1, 0.2]);
+    expect(json.per_month.map((p: { month: string }) => p.month)).toEqual(['2022-01', '2022-02']);
+    expect(typeof json.gap_closed).toBe('number');
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('writes report.md with the side-by-side tables and links to the charts', () => {
+    const md = readFileSync(files.markdown, 'utf8');
+    expect(md).toContain('| forecaster | Poisson deviance ↓ | log-lik. per cell-day ↑ | Brier ↓ | ROC-AUC ↑ | PR-AUC ↑ | ECE ↓ |');
+    expect(md).toContain('PAI 5 %');
+    for (const name of result.forecasters) expect(md).toMatch(new RegExp(`^\\| ${name} \\|`, 'm'));
+    expect(md).toContain('## By season');
+    expect(md).toContain('winter (2022-01, 2022-02)');
+    expect(md).toContain('![charts/roc.svg](charts/roc.svg)');
+    expect(md).toMatch(/gap between the best baseline and the oracle closed by the model: \*\*-?\d+\.\d %\*\*/);
+  });
+
+  it('writes the five charts as well-formed SVG with drawn paths', () => {
+    expect(files.charts.map((p) => p.split('/').pop()).sort()).toEqual(['capture-rate.svg', 'feature-importance.svg', 'precision-recall.svg', 'reliability.svg', 'roc.svg']);
+    for (const path of files.charts) {
+      const svg = readFileSync(path, 'utf8');
+      expect(XMLValidator.validate(svg)).toBe(true);
+      const parsed = new XMLParser({ ignoreAttributes: false }).parse(svg);
+      expect(parsed.svg).toBeDefined();
+      expect(svg).toMatch(/<path[^>]* d="M/);
+    }
+  });
+});
