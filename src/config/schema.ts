@@ -33,7 +33,7 @@ export const gridSchema = z
   .object({
     kind: z.enum(['square', 'h3']).default('square').describe('Square cells in a metric CRS, or H3 hexagons.'),
     cell_size_m: z.number().positive().default(500).describe('Side of a square cell in metres.'),
-    crs: z.string().default('EPSG:32648').describe('Metric CRS of the square grid (UTM zone 48N covers Chongqing).'),
+    crs: z.string().default('EPSG:32648').describe("Metric CRS of the square grid (UTM zone 48N covers Chongqing); 'auto' picks the WGS84 UTM zone of the boundary's centre (proj4 is then ignored)."),
     proj4: z
       .string()
       .default('+proj=utm +zone=48 +datum=WGS84 +units=m +no_defs')

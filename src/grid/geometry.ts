@@ -179,3 +179,36 @@ export function checkCrsMatchesProj4(crs: string, proj4Definition: string): void
 export function projectMultiPolygon(geometry: number[][][][], projection: Projection): PlanarMultiPolygon {
   return geometry.map((polygon) => polygon.map((ring) => ring.map(([lon, lat]) => projection.forward(lon, lat))));
 }
+
+/** UTM zone (1..60) and hemisphere of a WGS84 point. */
+export function utmZoneOf(lon: number, lat: number): { crs: string; proj4: string; zone: number; south: boolean } {
+  const zone = Math.min(60, Math.max(1, Math.floor((lon + 180) / 6) + 1));
+  const south = lat < 0;
+  return {
+    zone,
+    south,
+    crs: `EPSG:32${south ? 7 : 6}${String(zone).padStart(2, '0')}`,
+    proj4: `+proj=utm +zone=${zone}${south ? ' +south' : ''} +datum=WGS84 +units=m +no_defs`,
+  };
+}
+
+/** Centre of the boundary's lon/lat bounding box. */
+export function boundaryCentre(boundary: BoundaryGeometry): Point2 {
+  const b = boxOf(normalizeBoundary(boundary).coordinates as PlanarMultiPolygon);
+  return [(b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2];
+}
+
+/**
+ * The metric CRS to lay cells in: the configured one, or with `crs: 'auto'` the UTM zone of the
+ * boundary's centre. Also says when a configured UTM zone is not the boundary's own (areas and
+ * distances then stretch: about 0.1 % per degree of longitude beyond the zone, growing quadratically).
+ */
+export function resolveMetricCrs(boundary: BoundaryGeometry, params: { crs: string; proj4: string }): { crs: string; proj4: string; mismatch?: string } {
+  const [lon, lat] = boundaryCentre(boundary);
+  const own = utmZoneOf(lon, lat);
+  if (params.crs.trim().toLowerCase() === 'auto') return { crs: own.crs, proj4: own.proj4 };
+  checkCrsMatchesProj4(params.crs, params.proj4);
+  const zone = /\+proj=utm\b.*\+zone=(\d+)/.exec(params.proj4);
+  const mismatch = zone && Number(zone[1]) !== own.zone ? `the boundary's centre (${lon.toFixed(2)}, ${lat.toFixed(2)}) lies in UTM zone ${own.zone} (${own.crs}), not in the configured ${params.crs}; set grid.crs to 'auto' or ${own.crs}` : undefined;
+  return { crs: params.crs, proj4: params.proj4, ...(mismatch ? { mismatch } : {}) };
+}

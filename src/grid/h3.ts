@@ -3,7 +3,7 @@ import type { BoundaryGeometry } from '../contract/dataset.ts';
 import type { Config } from '../config/schema.ts';
 import { UsageError } from '../util/errors.ts';
 import { BoundaryIndex } from './clip.ts';
-import { boundarySha256, boxOf, checkCrsMatchesProj4, createProjection, normalizeBoundary, projectMultiPolygon, signedRingArea, type Box, type PlanarRing } from './geometry.ts';
+import { boundarySha256, boxOf, createProjection, normalizeBoundary, projectMultiPolygon, resolveMetricCrs, signedRingArea, type Box, type PlanarRing } from './geometry.ts';
 import type { Cell, Grid, Ring } from './types.ts';
 
 export const WGS84_CRS = 'EPSG:4326';
@@ -25,9 +25,9 @@ export function h3Ring(h3Index: string): Ring {
 export function buildH3Grid(boundary: BoundaryGeometry, params: Config['grid'], boundarySource: 'file' | 'derived'): Grid {
   const resolution = params.h3_resolution;
   if (!Number.isInteger(resolution) || resolution < 0 || resolution > 15) throw new UsageError(`grid: h3_resolution must be an integer 0..15, got ${resolution}`);
-  checkCrsMatchesProj4(params.crs, params.proj4);
   const canonical = normalizeBoundary(boundary);
-  const projection = createProjection(params.proj4, params.crs);
+  const { crs, proj4 } = resolveMetricCrs(canonical, params);
+  const projection = createProjection(proj4, crs);
   const metric = projectMultiPolygon(canonical.coordinates, projection);
 
   const candidates = new Set<string>();
@@ -77,8 +77,8 @@ export function buildH3Grid(boundary: BoundaryGeometry, params: Config['grid'], 
       crs: WGS84_CRS,
       proj4: WGS84_PROJ4,
       h3_resolution: resolution,
-      metric_crs: params.crs,
-      metric_proj4: params.proj4,
+      metric_crs: crs,
+      metric_proj4: proj4,
       cell_count: cells.length,
       boundary_sha256: boundarySha256(canonical),
       boundary_source: boundarySource,

@@ -5,4 +5,4 @@ export { neighbourLists } from './neighbours.ts';
 export { deriveBoundary } from './derive.ts';
 export { readGrid, writeGrid, GRID_FILE } from './io.ts';
 export { gridAreaCheck, type GridAreaCheck } from './check.ts';
-export { boundarySha256, normalizeBoundary } from './geometry.ts';
+export { boundarySha256, normalizeBoundary, resolveMetricCrs } from './geometry.ts';

@@ -2,7 +2,7 @@ import type { BoundaryGeometry } from '../contract/dataset.ts';
 import type { Config } from '../config/schema.ts';
 import { UsageError } from '../util/errors.ts';
 import { BoundaryIndex } from './clip.ts';
-import { boundarySha256, boxOf, checkCrsMatchesProj4, createProjection, normalizeBoundary, projectMultiPolygon, type Box, type PlanarRing } from './geometry.ts';
+import { boundarySha256, boxOf, createProjection, normalizeBoundary, projectMultiPolygon, resolveMetricCrs, type Box, type PlanarRing } from './geometry.ts';
 import type { Cell, Grid } from './types.ts';
 
 /** Most cells a square grid may have (guards against a cell size given in km instead of m). */
@@ -25,13 +25,13 @@ export function squareIdWidth(nRows: number, nCols: number): number {
 export function buildSquareGrid(boundary: BoundaryGeometry, params: Config['grid'], boundarySource: 'file' | 'derived'): Grid {
   const size = params.cell_size_m;
   if (!(size > 0) || !Number.isFinite(size)) throw new UsageError(`grid: cell_size_m must be a positive number of metres, got ${size}`);
-  checkCrsMatchesProj4(params.crs, params.proj4);
   const canonical = normalizeBoundary(boundary);
-  const projection = createProjection(params.proj4, params.crs);
+  const { crs, proj4 } = resolveMetricCrs(canonical, params);
+  const projection = createProjection(proj4, crs);
   const metric = projectMultiPolygon(canonical.coordinates, projection);
   const extent = boxOf(metric);
   if (![extent.x0, extent.y0, extent.x1, extent.y1].every(Number.isFinite)) {
-    throw new UsageError(`grid: the boundary cannot be projected to ${params.crs}; is it in this CRS's area of use?`);
+    throw new UsageError(`grid: the boundary cannot be projected to ${crs}; is it in this CRS's area of use?`);
   }
   const originX = Math.floor(extent.x0 / size) * size;
   const originY = Math.floor(extent.y0 / size) * size;
@@ -104,8 +104,8 @@ export function buildSquareGrid(boundary: BoundaryGeometry, params: Config['grid
   return {
     definition: {
       kind: 'square',
-      crs: params.crs,
-      proj4: params.proj4,
+      crs,
+      proj4,
       origin_x_m: originX,
       origin_y_m: originY,
       cell_size_m: size,

@@ -3,7 +3,7 @@ import { booleanValid } from '@turf/boolean-valid';
 import { polygon } from '@turf/helpers';
 import proj4 from 'proj4';
 import { describe, expect, it } from 'vitest';
-import { buildGrid, gridAreaCheck, neighbourLists } from '../../src/grid/index.ts';
+import { buildGrid, gridAreaCheck, neighbourLists, resolveMetricCrs } from '../../src/grid/index.ts';
 import { boundaryOf, signedAreaDeg2, squareParams } from './helpers.ts';
 
 const utm = proj4('WGS84', '+proj=utm +zone=48 +datum=WGS84 +units=m +no_defs');
@@ -187,5 +187,25 @@ describe('boundaries with holes and several parts', () => {
       ['r0003c0030', 1],
       ['r0003c0031', 1],
     ]);
+  });
+});
+
+describe('metric CRS', () => {
+  it("'auto' picks the boundary's UTM zone: 48N for Chongqing, 33N for Berlin", () => {
+    const auto = buildGrid(boundaryOf('rectangle'), { ...squareParams(500), crs: 'auto' }, 'file');
+    const fixed = buildGrid(boundaryOf('rectangle'), squareParams(500), 'file');
+    expect(auto).toEqual(fixed);
+    const berlin = { type: 'Polygon' as const, coordinates: [[[13.3, 52.45], [13.5, 52.45], [13.5, 52.55], [13.3, 52.55], [13.3, 52.45]]] };
+    const grid = buildGrid(berlin, { ...squareParams(1000), crs: 'auto' }, 'file');
+    expect(grid.definition.crs).toBe('EPSG:32633');
+    expect(grid.definition.proj4).toBe('+proj=utm +zone=33 +datum=WGS84 +units=m +no_defs');
+    // 0.2° x 0.1° at 52.5°N: about 13.6 km x 11.1 km = 150 km².
+    expect(Math.abs(gridAreaCheck(grid, berlin).relative_error)).toBeLessThan(0.005);
+  });
+
+  it('says when the configured UTM zone is not the boundary\'s own', () => {
+    const berlin = { type: 'Polygon' as const, coordinates: [[[13.3, 52.45], [13.5, 52.45], [13.5, 52.55], [13.3, 52.55], [13.3, 52.45]]] };
+    expect(resolveMetricCrs(berlin, squareParams(500)).mismatch).toMatch(/UTM zone 33 \(EPSG:32633\), not in the configured EPSG:32648/);
+    expect(resolveMetricCrs(boundaryOf('rectangle'), squareParams(500)).mismatch).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { boundaryFileName } from '../../contract/schemas.ts';
 import { readBoundaryFile } from '../../grid/boundaryFile.ts';
-import { buildGrid, deriveBoundary, gridAreaCheck, writeGrid } from '../../grid/index.ts';
+import { buildGrid, deriveBoundary, gridAreaCheck, resolveMetricCrs, writeGrid } from '../../grid/index.ts';
 import { readIncidentPoints } from '../../grid/points.ts';
 import { UsageError } from '../../util/errors.ts';
 import { contextFrom } from '../context.ts';
@@ -57,6 +57,8 @@ export function registerGrid(program: Command): void {
         source = 'derived' as const;
         log.warn(`no ${boundaryFileName} in ${dataDir}: study area derived from the convex hull of ${read.points.length} incident locations buffered by ${params.boundary_buffer_m} m; add a boundary file for a grid that follows the district line`);
       }
+      const { mismatch } = resolveMetricCrs(boundary, params);
+      if (mismatch) log.warn(`grid: ${mismatch}`);
       const started = Date.now();
       const grid = buildGrid(boundary, params, source);
       const check = gridAreaCheck(grid, boundary);
