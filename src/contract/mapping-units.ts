@@ -70,12 +70,12 @@ const beaufortText = /^\s*(\d{1,2})\s*(?:级)?\s*(?:(?:-|~|～|－|—|至|到)\
  */
 export function beaufortTextToMs(text: string): number {
   const match = beaufortText.exec(text);
-  if (!match) throw new RangeError(`not a Beaufort force: "${text}" (expected e.g. 3, 3级, 3-4级)`);
+  if (!match) throw new RangeError('not a Beaufort force (expected e.g. 3, 3级, 3-4级)');
   const low = Number(match[1]);
   const high = match[2] === undefined ? low : Number(match[2]);
   const lowRange = beaufortRangesMs[low];
   const highRange = beaufortRangesMs[high];
-  if (lowRange === undefined || highRange === undefined || high < low) throw new RangeError(`Beaufort force out of range 0-${beaufortRangesMs.length - 1}: "${text}"`);
+  if (lowRange === undefined || highRange === undefined || high < low) throw new RangeError(`Beaufort force out of range 0-${beaufortRangesMs.length - 1}`);
   return low === high ? beaufortMidpointMs(low) : (lowRange[0] + highRange[1]) / 2;
 }
 

@@ -41,7 +41,8 @@ describe('applyMapping: a dispatch export with Chinese headers', () => {
       { row: 4, column: '报警日期+报警时间' },
       { row: 5, column: '警情类型' },
     ]);
-    expect(result.rejected[0].reason).toContain('reported_at from "2024/3/5 待补录"');
+    expect(result.rejected[0].reason).toBe('mapping: reported_at not a time in format yyyy/M/d HH:mm:ss');
+    expect(result.rejected[0].raw).toBe(rows[3]);
     expect(result.rejected[1].reason).toContain('label not in the value map');
     expect(result.read).toBe(result.rows.length + result.filtered.count + result.rejected.length);
   });
@@ -136,7 +137,7 @@ describe('applyMapping: ids, constants, filters', () => {
   });
   it('rejects a row that lacks a mapped source column instead of treating it as empty', () => {
     const r = applyMapping(map({ table: 'incidents', columns: { cause: 'c' } }), [{ other: 'x' }]);
-    expect(r.rejected[0]).toMatchObject({ row: 1, column: 'c', reason: 'source column "c" missing from the row' });
+    expect(r.rejected[0]).toMatchObject({ row: 1, column: 'c', reason: 'mapping: source column "c" missing from the row' });
   });
 });
 
