@@ -1,11 +1,11 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultConfig } from '../../src/config/schema.ts';
-import { readBoundaryFile } from '../../src/grid/boundaryFile.ts';
+import { readBoundary } from '../../src/contract/boundary.ts';
 import type { BoundaryGeometry } from '../../src/contract/dataset.ts';
 
 export const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'grid');
-export const boundaryOf = (name: 'rectangle' | 'l-shape' | 'donut'): BoundaryGeometry => readBoundaryFile(join(fixtures, name, 'boundary.geojson'));
+export const boundaryOf = (name: 'rectangle' | 'l-shape' | 'donut'): BoundaryGeometry => readBoundary(join(fixtures, name, 'boundary.geojson'));
 export const squareParams = (cell_size_m = 500) => ({ ...defaultConfig().grid, kind: 'square' as const, cell_size_m });
 export const h3Params = (h3_resolution = 8) => ({ ...defaultConfig().grid, kind: 'h3' as const, h3_resolution });
 

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { readBoundary } from '../../contract/boundary.ts';
 import { boundaryFileName } from '../../contract/schemas.ts';
-import { readBoundaryFile } from '../../grid/boundaryFile.ts';
 import { buildGrid, deriveBoundary, gridAreaCheck, resolveMetricCrs, writeGrid } from '../../grid/index.ts';
 import { readIncidentPoints } from '../../grid/points.ts';
 import { UsageError } from '../../util/errors.ts';
@@ -48,7 +48,7 @@ export function registerGrid(program: Command): void {
       let boundary;
       let source: 'file' | 'derived';
       if (existsSync(boundaryPath)) {
-        boundary = readBoundaryFile(boundaryPath);
+        boundary = readBoundary(boundaryPath);
         source = 'file' as const;
       } else {
         const read = await readIncidentPoints(dataDir);
