@@ -49,6 +49,12 @@ export const featuresSchema = z
     to: z.iso.date().optional().describe('Last feature day; default: the last day with weather (forecasts included).'),
     memory_limit: z.string().default('4GB').describe('DuckDB memory_limit for the feature query.'),
     threads: z.number().int().positive().optional().describe('DuckDB threads (default: all cores).'),
+    chunk_cell_days: z
+      .number()
+      .int()
+      .positive()
+      .default(12_000_000)
+      .describe('Cell-days computed per DuckDB pass (whole months; each pass also reads 365 days of history before it). Lower it to cap memory on very large grids.'),
   })
   .strict();
 

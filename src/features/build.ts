@@ -1,0 +1,362 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createHash } from 'node:crypto';
+import type { Config } from '../config/schema.ts';
+import type { Dataset } from '../contract/dataset.ts';
+import { neighbourLists } from '../grid/neighbours.ts';
+import type { Grid, GridDefinition } from '../grid/types.ts';
+import { dayNumber, isoDay } from '../util/days.ts';
+import { UsageError } from '../util/errors.ts';
+import { readJson, writeJsonAtomic } from '../util/files.ts';
+import type { Logger } from '../util/log.ts';
+import { stageCalendar } from './calendar.ts';
+import { DAYS_SINCE_FIRE_CAP, FEATURE_NAMES, FEATURES, FLAGS, FLAG_NAMES, HISTORY_BUFFER_DAYS, STATION_DISTANCE_CAP_KM, type FlagDescription } from './catalog.ts';
+import { createTableFromColumns, openDuck, queryRows, sqlString, type DuckSession } from './duck.ts';
+import { chainMonthKeys, codeHash, monthlyHashes, monthOf, tableHash, TIME_TABLES } from './hashes.ts';
+import type { FeatureDescription } from './matrix.ts';
+import { stageDataset } from './stage.ts';
+
+export const FEATURES_DIR = 'features';
+export const FEATURES_FILE = 'features.parquet';
+export const MANIFEST_FILE = 'features.manifest.json';
+export const PARTS_DIR = 'parts';
+export const MANIFEST_FORMAT = 'firerisk.features/1';
+
+export interface FeatureBuildOptions {
+  /** First and last feature day (YYYY-MM-DD); default from config.features, else derived from the data. */
+  from?: string;
+  to?: string;
+  /** Output root: files go to `<outDir>/features/`. */
+  outDir: string;
+  config: Config;
+  /** Queen neighbours by cell_index; default neighbourLists(grid). */
+  neighbours?: number[][];
+  /** Reuse month parts whose input keys are unchanged (default true). */
+  incremental?: boolean;
+}
+
+export interface FeaturePart {
+  month: string;
+  file: string;
+  from: string;
+  to: string;
+  rows: number;
+  key: string;
+}
+
+export interface FeatureManifest {
+  format: string;
+  created_at: string;
+  file: string;
+  from: string;
+  to: string;
+  /** Last day with labels (later days have NULL y_fires / y_alarms). */
+  labels_until: string;
+  rows: number;
+  cells: number;
+  days: number;
+  columns: { keys: string[]; labels: string[]; features: string[]; flags: string[] };
+  features: FeatureDescription[];
+  flags: FlagDescription[];
+  /** Rows with each flag set. */
+  imputed: Record<string, number>;
+  /** Records that fell outside every grid cell, per table (counted, not used). */
+  out_of_grid: Record<string, number>;
+  records: Record<string, number>;
+  feeds_present: Record<string, boolean>;
+  grid: GridDefinition;
+  history_start: string | null;
+  rules: Record<string, string>;
+  input_hashes: Record<string, string>;
+  static_key: string;
+  parts: FeaturePart[];
+}
+
+export interface FeatureBuildResult {
+  parquetPath: string;
+  manifestPath: string;
+  manifest: FeatureManifest;
+  rows: number;
+  recomputedMonths: string[];
+  reusedMonths: string[];
+  seconds: number;
+}
+
+const SQL_DIR = join(dirname(fileURLToPath(import.meta.url)), 'sql');
+
+/** Reads a layer's SQL file and fills its `{{name}}` parameters (numbers and SQL literals only). */
+export function renderSql(file: string, params: Record<string, number | boolean | string>): string {
+  const text = readFileSync(join(SQL_DIR, file), 'utf8');
+  return text.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`${file}: no value for {{${name}}}`);
+    if (typeof value === 'number' && !Number.isFinite(value)) throw new Error(`${file}: {{${name}}} is not finite`);
+    return typeof value === 'boolean' ? (value ? 'TRUE' : 'FALSE') : String(value);
+  });
+}
+
+const RULES: Record<string, string> = {
+  leakage:
+    'Features of day d use only records stamped before d 00:00 local time (config.timezone): incidents, crowd flow (the previous day), facility status (status as of the last event before d). Exceptions, known ahead of the day: the weather of day d (observation when present, else the forecast), the calendar, stations in service on d (opened_on/closed_on), and major events active on d (a published schedule).',
+  weather: 'Observations are averaged over stations; forecast rows are used only for days without any observation. A day without weather takes the previous available day (carried forward); days before the first row take the first row. Both set flag_weather_imputed.',
+  crowd: "Population of the previous day from the nearest zone centroid, shared among the zone's cells by inside_share; hourly rows are averaged per day. A missing zone-day carries the zone's last value forward (0 before the first); without the feed crowd features are 0. flag_crowd_imputed marks both.",
+  facility: 'Without the facility_status table the facility features are 0 and flag_facility_missing is set.',
+  stations: `Without stations in service (or the table) station_distance_km = ${STATION_DISTANCE_CAP_KM} and flag_station_missing is set.`,
+  pois: 'Without the pois table POI counts and built-up share are 0 and flag_pois_missing is set.',
+  events: 'Without the events table event attendance is 0 and flag_events_missing is set.',
+  labels: 'y_fires / y_alarms are NULL after labels_until: the last day with an incident or a weather observation (later days have forecasts only).',
+  days_since_fire: `Capped at ${DAYS_SINCE_FIRE_CAP}: no fire in the previous ${DAYS_SINCE_FIRE_CAP} days (or never) gives ${DAYS_SINCE_FIRE_CAP}.`,
+  incremental:
+    'Features are kept in month parts (features/parts/YYYY-MM.parquet). A month is recomputed when its key changes: the key chains the static key (grid, static layers, settings, code) with the per-month content hashes of the time-stamped inputs of that month and every earlier month, since features only look back. features.parquet is the concatenation of the parts.',
+  out_of_grid: 'Records outside every grid cell are counted in out_of_grid and not used.',
+};
+
+const monthStart = (month: string): number => dayNumber(`${month}-01`);
+const nextMonthStart = (month: string): number => {
+  const [y, m] = month.split('-').map(Number);
+  return dayNumber(m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`);
+};
+
+function monthsBetween(fromDay: number, toDay: number): string[] {
+  const out: string[] = [];
+  for (let m = monthOf(fromDay); monthStart(m) <= toDay; m = monthOf(nextMonthStart(m))) out.push(m);
+  return out;
+}
+
+function readPreviousManifest(path: string): FeatureManifest | null {
+  if (!existsSync(path)) return null;
+  try {
+    const manifest = readJson<FeatureManifest>(path);
+    return manifest.format === MANIFEST_FORMAT ? manifest : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Builds the leakage-free feature table: one row per (cell, day) in [from, to], written to
+ * `<outDir>/features/features.parquet` with its manifest. Month parts whose inputs did not change
+ * since the previous build are reused.
+ */
+export async function buildFeatures(dataset: Dataset, grid: Grid, options: FeatureBuildOptions, log: Logger): Promise<FeatureBuildResult> {
+  const started = Date.now();
+  const { config } = options;
+  const timeZone = config.timezone;
+  const neighbours = options.neighbours ?? neighbourLists(grid);
+  if (neighbours.length !== grid.cells.length) throw new UsageError(`features: ${neighbours.length} neighbour lists for ${grid.cells.length} cells`);
+  grid.cells.forEach((c, i) => {
+    if (c.cell_index !== i) throw new UsageError(`features: grid cell ${c.cell_id} has cell_index ${c.cell_index}, expected ${i} (cells must be numbered 0..n-1 in order)`);
+  });
+
+  const staged = stageDataset(dataset, grid, neighbours, timeZone);
+  const weatherDays = dataset.weather.map((w) => dayNumber(w.date));
+  if (weatherDays.length === 0) throw new UsageError('features: the weather table has no rows');
+  const firstWeatherDay = Math.min(...weatherDays);
+  const lastWeatherDay = Math.max(...weatherDays);
+  const observedDays = dataset.weather.filter((w) => !w.is_forecast).map((w) => dayNumber(w.date));
+  const lastObservedDay = observedDays.length ? Math.max(...observedDays) : Number.NEGATIVE_INFINITY;
+
+  const fromIso = options.from ?? config.features.from ?? (staged.historyStartDay !== null ? isoDay(staged.historyStartDay + 365) : isoDay(firstWeatherDay));
+  const toIso = options.to ?? config.features.to ?? isoDay(lastWeatherDay);
+  const fromDay = dayNumber(fromIso);
+  const toDay = dayNumber(toIso);
+  if (fromDay > toDay) throw new UsageError(`features: --from ${fromIso} is after --to ${toIso}`);
+  const historyStart = staged.historyStartDay ?? fromDay;
+  const labelUntil = Math.max(staged.lastIncidentDay ?? Number.NEGATIVE_INFINITY, lastObservedDay, fromDay - 1);
+  for (const [table, n] of Object.entries(staged.outOfGrid)) if (n > 0) log.warn(`features: ${n} ${table} records outside the grid (counted in the manifest, not used)`);
+
+  // Day tables cover the history buffer and the weather before it.
+  const dayFrom = Math.min(fromDay - HISTORY_BUFFER_DAYS - 1, firstWeatherDay, historyStart);
+  const dayTo = toDay;
+  const calendar = stageCalendar(dataset.holidays, dayFrom, dayTo);
+  const tables = [...staged.tables, calendar];
+
+  // Keys of the month parts.
+  const byName = new Map(tables.map((t) => [t.table, t]));
+  const inputHashes: Record<string, string> = {};
+  for (const t of tables) inputHashes[t.table] = tableHash(t);
+  const firstWeather = dataset.weather.filter((w) => dayNumber(w.date) === firstWeatherDay);
+  const staticKey = createHash('sha256')
+    .update(
+      JSON.stringify({
+        code: codeHash(),
+        grid: grid.definition,
+        cells: inputHashes.stg_cells,
+        neighbours: inputHashes.stg_neighbours,
+        zones: inputHashes.stg_zones,
+        stations: inputHashes.stg_stations,
+        pois: inputHashes.stg_pois,
+        calendar: inputHashes.stg_calendar,
+        present: staged.present,
+        from: fromIso,
+        timeZone,
+        historyStart,
+        firstWeather,
+      }),
+    )
+    .digest('hex');
+  const monthly: Record<string, Map<string, string>> = {};
+  for (const table of Object.keys(TIME_TABLES)) monthly[table] = monthlyHashes(byName.get(table)!);
+  const allMonths = new Set<string>(monthsBetween(fromDay, toDay));
+  for (const m of Object.values(monthly)) for (const month of m.keys()) if (month <= monthOf(toDay)) allMonths.add(month);
+  const chain = chainMonthKeys(staticKey, monthly, [...allMonths].sort());
+
+  const featureMonths = monthsBetween(fromDay, toDay).map((month) => {
+    const first = Math.max(monthStart(month), fromDay);
+    const last = Math.min(nextMonthStart(month) - 1, toDay);
+    const key = createHash('sha256')
+      .update(`${chain.get(month)}|${first}|${last}|${Math.min(Math.max(labelUntil, first - 1), last)}`)
+      .digest('hex');
+    return { month, first, last, key };
+  });
+
+  const featuresDir = join(options.outDir, FEATURES_DIR);
+  const partsDir = join(featuresDir, PARTS_DIR);
+  mkdirSync(partsDir, { recursive: true });
+  const manifestPath = join(featuresDir, MANIFEST_FILE);
+  const previous = options.incremental === false ? null : readPreviousManifest(manifestPath);
+  const previousParts = new Map((previous?.parts ?? []).map((p) => [p.month, p]));
+  const reusable = (m: (typeof featureMonths)[number]) => {
+    const p = previousParts.get(m.month);
+    return p !== undefined && p.key === m.key && existsSync(join(featuresDir, p.file));
+  };
+  const toCompute = featureMonths.filter((m) => !reusable(m));
+  const reused = featureMonths.filter((m) => reusable(m));
+  log.info('features: plan', { from: fromIso, to: toIso, cells: grid.cells.length, months: featureMonths.length, recompute: toCompute.length, reuse: reused.length });
+
+  const session = await openDuck({ memoryLimit: config.features.memory_limit, threads: config.features.threads, tempDirectory: join(featuresDir, '.duckdb_tmp') });
+  const parts = new Map<string, FeaturePart>();
+  for (const m of reused) parts.set(m.month, previousParts.get(m.month)!);
+  try {
+    const c = session.connection;
+    if (toCompute.length > 0) {
+      for (const t of tables) await createTableFromColumns(c, t.table, t.columns);
+      const dayParams = { day_from: dayFrom, day_to: dayTo };
+      for (const file of ['10_staging.sql', '20_day_weather.sql', '21_day_calendar.sql', '22_zone_day_crowd.sql', '23_cell_static.sql', '24_cell_epoch_stations.sql', '30_cell_day_sparse.sql']) {
+        await c.run(renderSql(file, dayParams));
+      }
+      const chunks = planChunks(toCompute, grid.cells.length, config.features.chunk_cell_days);
+      const progress = log.progress('features: months', toCompute.length);
+      for (const chunk of chunks) {
+        const chunkFrom = chunk[0].first;
+        const chunkTo = chunk[chunk.length - 1].last;
+        await c.run(
+          renderSql('40_features.sql', {
+            chunk_from: chunkFrom,
+            chunk_to: chunkTo,
+            spine_from: chunkFrom - HISTORY_BUFFER_DAYS,
+            history_buffer_days: HISTORY_BUFFER_DAYS,
+            history_start: historyStart,
+            label_until: Number.isFinite(labelUntil) ? labelUntil : fromDay - 1,
+            station_distance_cap_km: STATION_DISTANCE_CAP_KM,
+            facility_missing: !staged.present.facility_status,
+            pois_missing: !staged.present.pois,
+            events_missing: !staged.present.events,
+          }),
+        );
+        for (const m of chunk) {
+          const file = `${PARTS_DIR}/${m.month}.parquet`;
+          const rows = await writePart(session, join(featuresDir, file), m.first, m.last);
+          parts.set(m.month, { month: m.month, file, from: isoDay(m.first), to: isoDay(m.last), rows, key: m.key });
+          progress.tick();
+        }
+        await c.run('DROP TABLE chunk_features');
+      }
+      progress.done();
+    }
+    const orderedParts = featureMonths.map((m) => parts.get(m.month)!);
+    // Parts of months no longer in range are removed.
+    for (const p of previous?.parts ?? []) if (!parts.has(p.month) || parts.get(p.month)!.file !== p.file) rmSync(join(featuresDir, p.file), { force: true });
+
+    const parquetPath = join(featuresDir, FEATURES_FILE);
+    const temporary = join(featuresDir, `.${FEATURES_FILE}.${process.pid}.tmp`);
+    const list = `[${orderedParts.map((p) => sqlString(join(featuresDir, p.file))).join(', ')}]`;
+    await session.connection.run(`COPY (SELECT * FROM read_parquet(${list})) TO ${sqlString(temporary)} (FORMAT parquet, COMPRESSION zstd)`);
+    renameSync(temporary, parquetPath);
+
+    const [counts] = await queryRows<Record<string, bigint | number>>(
+      session.connection,
+      `SELECT count(*) AS rows, ${FLAG_NAMES.map((f) => `count(*) FILTER (WHERE ${f}) AS ${f}`).join(', ')} FROM read_parquet(${sqlString(parquetPath)})`,
+    );
+    const rows = Number(counts.rows);
+    const manifest: FeatureManifest = {
+      format: MANIFEST_FORMAT,
+      created_at: new Date().toISOString(),
+      file: FEATURES_FILE,
+      from: fromIso,
+      to: toIso,
+      labels_until: isoDay(Number.isFinite(labelUntil) ? labelUntil : fromDay - 1),
+      rows,
+      cells: grid.cells.length,
+      days: toDay - fromDay + 1,
+      columns: { keys: ['cell_index', 'cell_id', 'day'], labels: ['y_fires', 'y_alarms'], features: FEATURE_NAMES, flags: FLAG_NAMES },
+      features: FEATURES,
+      flags: FLAGS,
+      imputed: Object.fromEntries(FLAG_NAMES.map((f) => [f, Number(counts[f])])),
+      out_of_grid: staged.outOfGrid,
+      records: staged.records,
+      feeds_present: { incidents: true, weather: true, ...staged.present },
+      grid: grid.definition,
+      history_start: staged.historyStartDay !== null ? isoDay(staged.historyStartDay) : null,
+      rules: RULES,
+      input_hashes: inputHashes,
+      static_key: staticKey,
+      parts: orderedParts,
+    };
+    writeJsonAtomic(manifestPath, manifest);
+    const seconds = (Date.now() - started) / 1000;
+    log.info('features: written', { file: parquetPath, rows, recomputed_months: toCompute.length, reused_months: reused.length, seconds: Number(seconds.toFixed(1)) });
+    return {
+      parquetPath,
+      manifestPath,
+      manifest,
+      rows,
+      recomputedMonths: toCompute.map((m) => m.month),
+      reusedMonths: reused.map((m) => m.month),
+      seconds,
+    };
+  } finally {
+    session.close();
+    rmSync(join(featuresDir, '.duckdb_tmp'), { recursive: true, force: true });
+  }
+}
+
+/** Groups consecutive months into passes of at most `budget` cell-days (at least one month each). */
+export function planChunks<T extends { first: number; last: number }>(months: T[], cells: number, budget: number): T[][] {
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  let days = 0;
+  for (const m of months) {
+    const n = m.last - m.first + 1;
+    const contiguous = current.length === 0 || current[current.length - 1].last + 1 === m.first;
+    if (current.length > 0 && (!contiguous || (days + n) * cells > budget)) {
+      chunks.push(current);
+      current = [];
+      days = 0;
+    }
+    current.push(m);
+    days += n;
+  }
+  if (current.length) chunks.push(current);
+  return chunks;
+}
+
+async function writePart(session: DuckSession, path: string, first: number, last: number): Promise<number> {
+  const temporary = `${path}.${process.pid}.tmp`;
+  const select = [
+    'cell_index::INTEGER AS cell_index',
+    'cell_id::VARCHAR AS cell_id',
+    "(DATE '1970-01-01' + day)::DATE AS day",
+    'y_fires::INTEGER AS y_fires',
+    'y_alarms::INTEGER AS y_alarms',
+    ...FEATURE_NAMES.map((f) => `${f}::FLOAT AS ${f}`),
+    ...FLAG_NAMES.map((f) => `${f}::BOOLEAN AS ${f}`),
+  ].join(', ');
+  await session.connection.run(
+    `COPY (SELECT ${select} FROM chunk_features WHERE day BETWEEN ${first} AND ${last} ORDER BY day, cell_index) TO ${sqlString(temporary)} (FORMAT parquet, COMPRESSION zstd)`,
+  );
+  renameSync(temporary, path);
+  const [r] = await queryRows<{ n: bigint }>(session.connection, `SELECT count(*) AS n FROM read_parquet(${sqlString(path)})`);
+  return Number(r.n);
+}

@@ -1,0 +1,160 @@
+import { existsSync } from 'node:fs';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { InputDataError } from '../util/errors.ts';
+import { sqlString } from './duck.ts';
+import type { FeatureMatrix } from './matrix.ts';
+
+export interface LoadFeatureOptions {
+  /** Inclusive day range (YYYY-MM-DD). */
+  fromDay?: string;
+  toDay?: string;
+  /** Keep every row with y_fires > 0 and this share of the other rows (deterministic by seed, cell and day). */
+  negativeRate?: number;
+  seed?: number;
+  /** Feature columns to read, in this order (default: every FLOAT column of the file). */
+  featureNames?: string[];
+}
+
+export interface LoadedFeatureMatrix extends FeatureMatrix {
+  /** Importance weights when negativeRate < 1: 1 for rows with fires or without a label, 1/negativeRate for kept zeros. */
+  sampleWeight?: Float32Array;
+  /** Flag columns by name without the `flag_` prefix (1 = set), one value per row. */
+  flags: Record<string, Uint8Array>;
+}
+
+/** A uniform number in [0, 1) from (seed, cell, day): a murmur3-style integer mix. */
+export function keepUniform(seed: number, cell: number, day: number): number {
+  let h = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(cell + 0x632be5ab, 0xc2b2ae35);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) ^ Math.imul(day + 0x7f4a7c15, 0x27d4eb2f);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  h ^= h >>> 16;
+  return (h >>> 0) / 4294967296;
+}
+
+class Growable<T extends Float32Array | Int32Array | Uint8Array> {
+  data: T;
+  length = 0;
+  constructor(private readonly make: (n: number) => T, capacity: number) {
+    this.data = make(Math.max(capacity, 1024));
+  }
+  reserve(extra: number) {
+    if (this.length + extra <= this.data.length) return;
+    const next = this.make(Math.max(this.data.length * 2, this.length + extra));
+    next.set(this.data.subarray(0, this.length) as never);
+    this.data = next;
+  }
+  finish(): T {
+    return this.data.slice(0, this.length) as T;
+  }
+}
+
+/**
+ * Reads features.parquet through DuckDB into typed arrays, chunk by chunk, using the vectors'
+ * typed-array views (no per-value conversion). Rows keep the file order (day, cell_index).
+ */
+export async function loadFeatureMatrix(path: string, options: LoadFeatureOptions = {}): Promise<LoadedFeatureMatrix> {
+  if (!existsSync(path)) throw new InputDataError(`${path}: feature file not found (run \`firerisk features\` first)`);
+  const negativeRate = options.negativeRate ?? 1;
+  if (!(negativeRate > 0 && negativeRate <= 1)) throw new InputDataError(`negativeRate must be in (0, 1], got ${negativeRate}`);
+  const seed = options.seed ?? 0;
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    const source = `read_parquet(${sqlString(path)})`;
+    const described = (await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`)).getRowObjectsJS() as Array<{ column_name: string; column_type: string }>;
+    const available = new Set(described.map((d) => d.column_name));
+    const featureNames = options.featureNames ?? described.filter((d) => d.column_type === 'FLOAT').map((d) => d.column_name);
+    for (const name of featureNames) if (!available.has(name)) throw new InputDataError(`${path}: no feature column ${name}`);
+    const flagNames = described.filter((d) => d.column_name.startsWith('flag_')).map((d) => d.column_name);
+    const where: string[] = [];
+    if (options.fromDay) where.push(`day >= DATE ${sqlString(options.fromDay)}`);
+    if (options.toDay) where.push(`day <= DATE ${sqlString(options.toDay)}`);
+    const columns = [
+      'cell_index',
+      "(day - DATE '1970-01-01')::INTEGER AS day_number",
+      'y_fires::FLOAT AS y_fires',
+      'y_alarms::FLOAT AS y_alarms',
+      ...featureNames.map((f) => `"${f}"::FLOAT`),
+      ...flagNames.map((f) => `"${f}"::UTINYINT`),
+    ];
+    const [{ n }] = (await connection.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM ${source}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`)).getRowObjectsJS() as Array<{ n: number }>;
+    const estimate = Math.ceil(n * (negativeRate < 1 ? Math.min(1, negativeRate * 1.2 + 0.01) : 1));
+    const p = featureNames.length;
+    const X = new Growable((k) => new Float32Array(k), estimate * p);
+    const cellIndex = new Growable((k) => new Int32Array(k), estimate);
+    const day = new Growable((k) => new Int32Array(k), estimate);
+    const yFires = new Growable((k) => new Float32Array(k), estimate);
+    const yAlarms = new Growable((k) => new Float32Array(k), estimate);
+    const weight = new Growable((k) => new Float32Array(k), negativeRate < 1 ? estimate : 0);
+    const flags = flagNames.map(() => new Growable((k) => new Uint8Array(k), estimate));
+
+    const result = await connection.stream(`SELECT ${columns.join(', ')} FROM ${source}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`);
+    const items = (chunk: NonNullable<Awaited<ReturnType<typeof result.fetchChunk>>>, j: number) =>
+      (chunk.getColumnVector(j) as unknown as { items: Float32Array | Int32Array | Uint8Array }).items;
+    const valid = (chunk: NonNullable<Awaited<ReturnType<typeof result.fetchChunk>>>, j: number) => {
+      const v = chunk.getColumnVector(j) as unknown as { validity: { itemValid(i: number): boolean } };
+      return (i: number) => v.validity.itemValid(i);
+    };
+    const keep: number[] = [];
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      const rows = chunk.rowCount;
+      const cells = items(chunk, 0) as Int32Array;
+      const days = items(chunk, 1) as Int32Array;
+      const fires = items(chunk, 2) as Float32Array;
+      const firesValid = valid(chunk, 2);
+      const alarms = items(chunk, 3) as Float32Array;
+      const alarmsValid = valid(chunk, 3);
+      keep.length = 0;
+      for (let i = 0; i < rows; i++) {
+        const labelled = firesValid(i);
+        if (negativeRate >= 1 || !labelled || fires[i] > 0 || keepUniform(seed, cells[i], days[i]) < negativeRate) keep.push(i);
+      }
+      const k = keep.length;
+      X.reserve(k * p);
+      for (const g of [cellIndex, day, yFires, yAlarms, ...flags]) g.reserve(k);
+      if (negativeRate < 1) weight.reserve(k);
+      const featureColumns = featureNames.map((_, j) => items(chunk, 4 + j) as Float32Array);
+      for (let r = 0; r < k; r++) {
+        const i = keep[r];
+        const at = cellIndex.length + r;
+        cellIndex.data[at] = cells[i];
+        day.data[at] = days[i];
+        const labelled = firesValid(i);
+        yFires.data[at] = labelled ? fires[i] : Number.NaN;
+        yAlarms.data[at] = alarmsValid(i) ? alarms[i] : Number.NaN;
+        if (negativeRate < 1) weight.data[at] = labelled && fires[i] === 0 ? 1 / negativeRate : 1;
+        const base = at * p;
+        for (let j = 0; j < p; j++) X.data[base + j] = featureColumns[j][i];
+      }
+      flags.forEach((g, f) => {
+        const values = items(chunk, 4 + p + f) as Uint8Array;
+        for (let r = 0; r < k; r++) g.data[g.length + r] = values[keep[r]];
+        g.length += k;
+      });
+      cellIndex.length += k;
+      day.length += k;
+      yFires.length += k;
+      yAlarms.length += k;
+      X.length += k * p;
+      if (negativeRate < 1) weight.length += k;
+    }
+    const matrix: LoadedFeatureMatrix = {
+      featureNames,
+      rows: cellIndex.length,
+      X: X.finish(),
+      cellIndex: cellIndex.finish(),
+      day: day.finish(),
+      yFires: yFires.finish(),
+      yAlarms: yAlarms.finish(),
+      flags: Object.fromEntries(flagNames.map((f, j) => [f.slice('flag_'.length), flags[j].finish()])),
+    };
+    if (negativeRate < 1) matrix.sampleWeight = weight.finish();
+    return matrix;
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+

@@ -1,0 +1,22 @@
+-- Layer 2: day aggregates. Grain: one row per day from {{day_from}} to {{day_to}}. Key: day.
+-- Calendar terms of day d (known in advance, so no leakage): weekday and seasonal harmonics, the
+-- holiday table's flags, the Spring Festival period (from stg_calendar) and the cold season.
+-- Chongqing has no central heating; the "heating season" is the documented cold season
+-- December–February, when electric heaters and open fires are in use.
+CREATE OR REPLACE TABLE day_calendar AS
+SELECT
+  c.day,
+  dayofweek(DATE '1970-01-01' + c.day) AS weekday_sun0,
+  sin(2 * pi() * dayofweek(DATE '1970-01-01' + c.day) / 7) AS dow_sin,
+  cos(2 * pi() * dayofweek(DATE '1970-01-01' + c.day) / 7) AS dow_cos,
+  CASE WHEN dayofweek(DATE '1970-01-01' + c.day) IN (0, 6) THEN 1 ELSE 0 END AS is_weekend,
+  sin(2 * pi() * (dayofyear(DATE '1970-01-01' + c.day) - 1) / 365.25) AS doy_sin,
+  cos(2 * pi() * (dayofyear(DATE '1970-01-01' + c.day) - 1) / 365.25) AS doy_cos,
+  sin(4 * pi() * (dayofyear(DATE '1970-01-01' + c.day) - 1) / 365.25) AS doy_sin2,
+  cos(4 * pi() * (dayofyear(DATE '1970-01-01' + c.day) - 1) / 365.25) AS doy_cos2,
+  c.is_public_holiday::INTEGER AS is_public_holiday,
+  c.is_adjusted_workday::INTEGER AS is_adjusted_workday,
+  c.is_spring_festival::INTEGER AS is_spring_festival,
+  CASE WHEN month(DATE '1970-01-01' + c.day) IN (12, 1, 2) THEN 1 ELSE 0 END AS is_cold_season
+FROM stg_calendar c
+WHERE c.day BETWEEN {{day_from}} AND {{day_to}};

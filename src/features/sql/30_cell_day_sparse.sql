@@ -1,0 +1,58 @@
+-- Layer 3: cell-day aggregates, sparse. Grain: one row per (cell, day) with at least one record.
+-- Key: (cell_index, day). Every column is a daily amount; the feature layer turns them into windows
+-- and running totals over a dense spine.
+--   fires, alarms              incidents of the cell that day (fire category / any category)
+--   nb_fires, nb_alarms        incidents of the cell's queen neighbours that day
+--   bad_delta                  change in the number of devices in fault/offline/disabled state,
+--                              effective the day after the status event (status as of the last
+--                              event before d 00:00)
+--   hydrant_bad_delta          the same for hydrants
+--   device_delta               devices seen for the first time (effective the next day)
+--   electrical_alarms          electrical_fire_monitor events with status alarm, on their own day
+--   event_attendance           expected attendance of major events active that day in the cell
+--   nb_event_attendance        the same for events in the queen neighbours
+-- Major events are a published schedule, known before the day like the weather forecast; they
+-- are the one cell-level input read for day d itself (see the manifest).
+CREATE OR REPLACE TABLE cell_day_sparse AS
+WITH incident_day AS (
+  SELECT cell_index, day, count(*) FILTER (WHERE is_fire) AS fires, count(*) AS alarms
+  FROM stg_incidents GROUP BY cell_index, day
+),
+device_steps AS (
+  SELECT cell_index, day + 1 AS day, device_type,
+    (last_status IN ('fault', 'offline', 'disabled'))::INTEGER AS bad,
+    coalesce(lag((last_status IN ('fault', 'offline', 'disabled'))::INTEGER) OVER (PARTITION BY device_key ORDER BY day), 0) AS bad_before,
+    row_number() OVER (PARTITION BY device_key ORDER BY day) = 1 AS first_seen
+  FROM stg_device_day
+),
+event_day AS (
+  SELECT cell_index, unnest(range(start_day, greatest(start_day, end_day) + 1))::INTEGER AS day, attendance
+  FROM stg_events
+),
+series AS (
+  SELECT cell_index, day, fires, alarms, 0 AS nb_fires, 0 AS nb_alarms, 0 AS bad_delta, 0 AS hydrant_bad_delta, 0 AS device_delta, 0 AS electrical_alarms, 0.0 AS event_attendance, 0.0 AS nb_event_attendance
+  FROM incident_day
+  UNION ALL
+  SELECT n.neighbour_index, i.day, 0, 0, i.fires, i.alarms, 0, 0, 0, 0, 0.0, 0.0
+  FROM incident_day i JOIN stg_neighbours n ON n.cell_index = i.cell_index
+  UNION ALL
+  SELECT cell_index, day, 0, 0, 0, 0, bad - bad_before, CASE WHEN device_type = 'hydrant' THEN bad - bad_before ELSE 0 END, first_seen::INTEGER, 0, 0.0, 0.0
+  FROM device_steps
+  UNION ALL
+  SELECT cell_index, day, 0, 0, 0, 0, 0, 0, 0, electrical_alarms, 0.0, 0.0
+  FROM stg_device_day WHERE electrical_alarms > 0
+  UNION ALL
+  SELECT cell_index, day, 0, 0, 0, 0, 0, 0, 0, 0, attendance, 0.0
+  FROM event_day
+  UNION ALL
+  SELECT n.neighbour_index, e.day, 0, 0, 0, 0, 0, 0, 0, 0, 0.0, e.attendance
+  FROM event_day e JOIN stg_neighbours n ON n.cell_index = e.cell_index
+)
+SELECT cell_index, day,
+  sum(fires)::INTEGER AS fires, sum(alarms)::INTEGER AS alarms,
+  sum(nb_fires)::INTEGER AS nb_fires, sum(nb_alarms)::INTEGER AS nb_alarms,
+  sum(bad_delta)::INTEGER AS bad_delta, sum(hydrant_bad_delta)::INTEGER AS hydrant_bad_delta,
+  sum(device_delta)::INTEGER AS device_delta, sum(electrical_alarms)::INTEGER AS electrical_alarms,
+  sum(event_attendance)::DOUBLE AS event_attendance, sum(nb_event_attendance)::DOUBLE AS nb_event_attendance
+FROM series
+GROUP BY cell_index, day;
