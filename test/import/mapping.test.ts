@@ -165,3 +165,13 @@ describe('mapping files', () => {
     expect(contractColumns('zones')).toEqual(['zone_id', 'lon', 'lat', 'name']);
   });
 });
+
+describe('docs/bring-your-own-data.md', () => {
+  it('every mapping shown in the guide is a valid mapping', async () => {
+    const { readFileSync } = await import('node:fs');
+    const text = readFileSync(new URL('../../docs/bring-your-own-data.md', import.meta.url), 'utf8');
+    const blocks = [...text.matchAll(/```(json|yaml)\n([\s\S]*?)```/g)].filter(([, , body]) => /^\s*("table"|table:)/m.test(body));
+    expect(blocks.length).toBeGreaterThanOrEqual(4);
+    for (const [, lang, body] of blocks) expect(() => parseMapping(body, `guide.${lang}`)).not.toThrow();
+  });
+});
