@@ -14,11 +14,12 @@ export interface TrainResult {
   firstTestDay: number;
 }
 
-/** First and last day present in a matrix (the window as the data fills it, not as asked). */
+/** First and last labelled day in a matrix (the window as the data fills it, not as asked). */
 function dataExtent(matrix: FeatureMatrix): { from: string; to: string } {
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < matrix.rows; i++) {
+    if (!Number.isFinite(matrix.yFires[i])) continue;
     if (matrix.day[i] < min) min = matrix.day[i];
     if (matrix.day[i] > max) max = matrix.day[i];
   }
@@ -31,6 +32,32 @@ export function dayAfterLastLabel(matrix: FeatureMatrix): number {
   for (let i = 0; i < matrix.rows; i++) if (Number.isFinite(matrix.yFires[i]) && matrix.day[i] > last) last = matrix.day[i];
   if (!Number.isFinite(last)) throw new UsageError('the feature matrix has no labelled rows to train on');
   return last + 1;
+}
+
+/**
+ * Fits on already-cut windows (e.g. read straight from the feature file, train subsampled by the loader)
+ * and describes the run for the registry.
+ */
+export async function trainOnWindows(
+  train: FeatureMatrix,
+  valid: FeatureMatrix,
+  params: ModelParams,
+  log: Logger,
+  options: { dataset?: string; featuresSource?: string } & FitOptions = {},
+): Promise<{ fitted: FittedModel; record: ModelRecord }> {
+  const fitted = await fitModel(params, train, valid, log, options);
+  const record: ModelRecord = {
+    ...(options.dataset ? { dataset: options.dataset } : {}),
+    ...(options.featuresSource ? { features_source: options.featuresSource } : {}),
+    training_window: dataExtent(train),
+    validation_window: dataExtent(valid),
+    data_hash: hashFeatureMatrix(train, valid),
+    metrics: {
+      valid_poisson_deviance: fitted.summary.best_valid_deviance,
+      valid_null_poisson_deviance: fitted.summary.valid_null_deviance,
+    },
+  };
+  return { fitted, record };
 }
 
 /**
@@ -51,17 +78,6 @@ export async function trainAsOf(
     train_rows: windows.train.rows,
     valid_rows: windows.valid.rows,
   });
-  const fitted = await fitModel(params, windows.train, windows.valid, log, options);
-  const record: ModelRecord = {
-    ...(options.dataset ? { dataset: options.dataset } : {}),
-    ...(options.featuresSource ? { features_source: options.featuresSource } : {}),
-    training_window: dataExtent(windows.train),
-    validation_window: dataExtent(windows.valid),
-    data_hash: hashFeatureMatrix(windows.train, windows.valid),
-    metrics: {
-      valid_poisson_deviance: fitted.summary.best_valid_deviance,
-      valid_null_poisson_deviance: fitted.summary.valid_null_deviance,
-    },
-  };
+  const { fitted, record } = await trainOnWindows(windows.train, windows.valid, params, log, options);
   return { fitted, windows, record, firstTestDay };
 }

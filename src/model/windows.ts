@@ -20,14 +20,20 @@ export interface TrainingWindows {
   validWindow: DayWindow;
 }
 
+/** The training and validation day ranges for a model used from `firstTestDay` on (see trainingWindows). */
+export function windowDays(params: Pick<ModelParams, 'train_years' | 'validation_days'>, firstTestDay: number): { trainWindow: DayWindow; validWindow: DayWindow } {
+  const validWindow = { fromDay: firstTestDay - params.validation_days, toDay: firstTestDay - 1 };
+  const trainWindow = { fromDay: validWindow.fromDay - Math.round(params.train_years * 365), toDay: validWindow.fromDay - 1 };
+  return { trainWindow, validWindow };
+}
+
 /**
  * The windows for a model used from `firstTestDay` on: validation = the `validation_days` days just before
  * it, training = the `train_years`·365 days before validation. Nothing from `firstTestDay` or later is
  * read, so the model cannot see its test period. Rows without a label are left out.
  */
 export function trainingWindows(matrix: FeatureMatrix, params: ModelParams, firstTestDay: number): TrainingWindows {
-  const validWindow = { fromDay: firstTestDay - params.validation_days, toDay: firstTestDay - 1 };
-  const trainWindow = { fromDay: validWindow.fromDay - Math.round(params.train_years * 365), toDay: validWindow.fromDay - 1 };
+  const { trainWindow, validWindow } = windowDays(params, firstTestDay);
   const trainIdx: number[] = [];
   const validIdx: number[] = [];
   for (let i = 0; i < matrix.rows; i++) {

@@ -5,6 +5,7 @@ import { registerImport } from './import.ts';
 import { registerValidate } from './validate.ts';
 import { registerGrid } from './grid.ts';
 import { registerFeatures } from './features.ts';
+import { registerTrain } from './train.ts';
 import { registerEvaluate } from './evaluate.ts';
 import { registerScore } from './score.ts';
 
@@ -16,6 +17,7 @@ export const commands: CommandRegistration[] = [
   registerValidate,
   registerGrid,
   registerFeatures,
+  registerTrain,
   registerEvaluate,
   registerScore,
 ];
