@@ -110,14 +110,19 @@ export function boundaryBbox(boundary: BoundaryGeometry): [number, number, numbe
  */
 export function createBoundaryTest(boundary: BoundaryGeometry): (lon: number, lat: number) => boolean {
   const [minLon, minLat, maxLon, maxLat] = boundaryBbox(boundary);
-  const memo = new Map<string, boolean>();
+  const memo = new Map<number, Map<number, boolean>>();
+  let size = 0;
   return (lon, lat) => {
     if (lon < minLon || lon > maxLon || lat < minLat || lat > maxLat) return false;
-    const key = `${lon},${lat}`;
-    let inside = memo.get(key);
+    let byLat = memo.get(lon);
+    let inside = byLat?.get(lat);
     if (inside === undefined) {
       inside = pointInBoundary(boundary, lon, lat);
-      if (memo.size < 1_000_000) memo.set(key, inside);
+      if (size < 1_000_000) {
+        if (!byLat) memo.set(lon, (byLat = new Map()));
+        byLat.set(lat, inside);
+        size += 1;
+      }
     }
     return inside;
   };
