@@ -41,6 +41,9 @@ describe('grid.json', () => {
     writeFileSync(path, JSON.stringify(data));
     expect(() => readGrid(dir)).toThrow(/grid\.json: cells\.inside_share has 29 entries, cell_count is 30/);
     expect(() => readGrid(join(dir, 'missing'))).toThrow(/run `firerisk grid` first/);
+    data.cells.inside_share.push(0);
+    writeFileSync(path, JSON.stringify(data));
+    expect(() => readGrid(dir)).toThrow(/cells\.inside_share\[29\] is invalid: 0/);
   });
 });
 

@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import proj4 from 'proj4';
 import { buildGrid, createCellLocator, locateCells } from '../../src/grid/index.ts';
+import { pointInMultiPolygon } from '../../src/grid/geometry.ts';
 import { boundaryOf, squareParams } from './helpers.ts';
 
 const utm = proj4('WGS84', '+proj=utm +zone=48 +datum=WGS84 +units=m +no_defs');
@@ -43,5 +45,25 @@ describe('cell locator of a square grid', () => {
     expect(Array.from(batch)).toEqual(Array.from(lons, (lon, i) => locate(lon, lats[i])));
     expect(batch.some((v) => v === -1)).toBe(true);
     expect(batch.some((v) => v >= 0)).toBe(true);
+  });
+});
+
+describe('locator and rings agree', () => {
+  it('a random point lies in the ring of the cell it is located to, and in no other ring', () => {
+    const grid = buildGrid(boundaryOf('l-shape'), squareParams(500), 'file');
+    const locate = createCellLocator(grid);
+    fc.assert(
+      fc.property(fc.double({ min: 639500, max: 646000, noNaN: true }), fc.double({ min: 3299500, max: 3305000, noNaN: true }), (x, y) => {
+        const [lon, lat] = lonLat(x, y);
+        const found = locate(lon, lat);
+        const containing = grid.cells.filter((c) => pointInMultiPolygon(lon, lat, [[c.ring]])).map((c) => c.cell_index);
+        // Rings are 4 projected corners joined by straight lon/lat lines; the true cell edge bends
+        // by well under a millimetre here, so a point farther than that from any edge is unambiguous.
+        const nearEdge = Math.min(...[x - 640000, y - 3300000].map((v) => Math.abs(v - Math.round(v / 500) * 500))) < 0.01;
+        if (nearEdge) return;
+        expect(containing).toEqual(found >= 0 ? [found] : []);
+      }),
+      { numRuns: 300, seed: 42 },
+    );
   });
 });
