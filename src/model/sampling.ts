@@ -55,11 +55,22 @@ export function cellDayUniform(cell: number, day: number, seed: number): number 
  * (NaN: not yet observed) are dropped. Existing sample weights are multiplied in.
  */
 export function negativeSubsample(matrix: FeatureMatrix, negativeRate: number, seed: number): WeightedMatrix {
+  const all = new Uint32Array(matrix.rows);
+  for (let i = 0; i < matrix.rows; i++) all[i] = i;
+  return subsampleRows(matrix, all, negativeRate, seed);
+}
+
+/**
+ * `negativeSubsample` restricted to the rows `candidates` of `matrix`, without copying the others first
+ * (a five-year training window is millions of rows, of which about 5 % are kept).
+ */
+export function subsampleRows(matrix: FeatureMatrix, candidates: ArrayLike<number>, negativeRate: number, seed: number): WeightedMatrix {
   if (!(negativeRate > 0 && negativeRate <= 1)) throw new RangeError(`negative_rate must lie in (0, 1], got ${negativeRate}`);
   const prior = isWeighted(matrix) ? matrix.sampleWeight : undefined;
   const keep: number[] = [];
   const weight: number[] = [];
-  for (let i = 0; i < matrix.rows; i++) {
+  for (let k = 0; k < candidates.length; k++) {
+    const i = candidates[k];
     const y = matrix.yFires[i];
     if (Number.isNaN(y)) continue;
     const w0 = prior ? prior[i] : 1;

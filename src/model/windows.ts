@@ -2,7 +2,7 @@ import type { FeatureMatrix } from '../features/matrix.ts';
 import { isoDay } from '../util/days.ts';
 import { UsageError } from '../util/errors.ts';
 import type { ModelParams } from './fit.ts';
-import { negativeSubsample, takeRows, type WeightedMatrix } from './sampling.ts';
+import { subsampleRows, takeRows, type WeightedMatrix } from './sampling.ts';
 
 export interface DayWindow {
   /** First day (day number, inclusive). */
@@ -45,7 +45,7 @@ export function trainingWindows(matrix: FeatureMatrix, params: ModelParams, firs
   if (trainIdx.length === 0) throw new UsageError(`no labelled feature rows in the training window (${isoDay(trainWindow.fromDay)}..${isoDay(trainWindow.toDay)}) before the first test day ${isoDay(firstTestDay)}`);
   if (validIdx.length === 0) throw new UsageError(`no labelled feature rows in the validation window (${isoDay(validWindow.fromDay)}..${isoDay(validWindow.toDay)})`);
   return {
-    train: negativeSubsample(takeRows(matrix, trainIdx), params.negative_rate, params.seed),
+    train: subsampleRows(matrix, trainIdx, params.negative_rate, params.seed),
     valid: takeRows(matrix, validIdx),
     trainWindow,
     validWindow,
