@@ -187,7 +187,7 @@ export async function buildFeatures(dataset: Dataset, grid: Grid, options: Featu
         zones: inputHashes.stg_zones,
         stations: inputHashes.stg_stations,
         pois: inputHashes.stg_pois,
-        calendar: inputHashes.stg_calendar,
+        holidays: createHash('sha256').update(JSON.stringify([...dataset.holidays].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0)))).digest('hex'),
         present: staged.present,
         from: fromIso,
         timeZone,
