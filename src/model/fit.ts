@@ -250,7 +250,8 @@ export async function fitModel(params: ModelParams, train: FeatureMatrix, valid:
 
   const variables = network.trainableWeights.map((w) => w.read() as tf.Variable);
   const kernels = network.trainableWeights.filter((w) => w.name.includes('kernel')).map((w) => w.read());
-  const optimizer = tf.train.adam(params.learning_rate);
+  let learningRate = params.learning_rate;
+  const optimizer = tf.train.adam(learningRate);
   const batch = Math.min(params.batch_size, n);
   const Xs = new Float32Array(n * p);
   const ys = new Float32Array(n);
@@ -311,7 +312,7 @@ export async function fitModel(params: ModelParams, train: FeatureMatrix, valid:
       const deviance = validDeviance();
       const report: EpochReport = { epoch, train_loss: trainLoss, valid_deviance: deviance, seconds: (performance.now() - epochStart) / 1000 };
       options.onEpoch?.(report);
-      log.info(`epoch ${epoch}/${params.max_epochs}`, { train_loss: Number(trainLoss.toFixed(6)), valid_deviance: Number(deviance.toFixed(6)), seconds: Number(report.seconds.toFixed(2)) });
+      log.info(`epoch ${epoch}/${params.max_epochs}`, { train_loss: Number(trainLoss.toFixed(6)), valid_deviance: Number(deviance.toFixed(6)), learning_rate: learningRate, seconds: Number(report.seconds.toFixed(2)) });
       if (deviance < best * (1 - 1e-7)) {
         best = deviance;
         bestEpoch = epoch;
@@ -319,6 +320,10 @@ export async function fitModel(params: ModelParams, train: FeatureMatrix, valid:
       } else if (epoch - bestEpoch > params.patience) {
         log.info('early stopping', { epoch, best_epoch: bestEpoch, patience: params.patience });
         break;
+      } else if (params.plateau_lr_factor < 1) {
+        // Smaller steps once validation stalls: the 1/negative_rate weights make the gradients noisy.
+        learningRate *= params.plateau_lr_factor;
+        (optimizer as unknown as { learningRate: number }).learningRate = learningRate;
       }
     }
   } finally {
