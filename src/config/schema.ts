@@ -63,7 +63,6 @@ export const modelSchema = z
     kind: z.enum(['mlp', 'glm']).default('mlp').describe('Poisson MLP, or a Poisson GLM (no hidden layers).'),
     hidden_units: z.array(z.number().int().positive()).default([32, 16]).describe('Hidden layer widths of the MLP.'),
     activation: z.enum(['relu', 'elu']).default('relu').describe('Activation of the hidden layers of the MLP.'),
-    activation: z.enum(['relu', 'elu']).default('relu').describe('Activation of the hidden layers of the MLP.'),
     learning_rate: z.number().positive().default(0.003),
     batch_size: z.number().int().positive().default(2048),
     max_epochs: z.number().int().positive().default(30),
