@@ -69,7 +69,6 @@ function drawHourSecond(rng: Rng, hours: readonly number[]): number {
 interface Draft {
   day: number;
   second: number;
-  order: number;
   row: Omit<Incident, 'incident_id' | 'reported_at'>;
 }
 
@@ -92,7 +91,7 @@ export function stampIncidents(seed: number, days: readonly DayInfo[], sources: 
     const loss = Math.min(5e7, Math.round(rng.logNormal(median, sigma) * distanceFactor * major));
     const deaths = rng.bernoulli(property === 'residential' ? (src.near.elder_care > 0 ? 0.005 : 0.0015) : 0.0004) ? 1 : 0;
     const injuries = rng.poisson(property === 'industrial' ? 0.02 : property === 'residential' ? 0.006 : 0.003);
-    drafts.push({ day: day.day, second, order: 0, row: { lon: src.lon, lat: src.lat, category: 'fire', cause, property_type: property, loss_cny: loss, deaths, injuries } });
+    drafts.push({ day: day.day, second, row: { lon: src.lon, lat: src.lat, category: 'fire', cause, property_type: property, loss_cny: loss, deaths, injuries } });
   }
   for (const a of alarms) {
     const day = days[a.dayIndex];
@@ -117,7 +116,7 @@ export function stampIncidents(seed: number, days: readonly DayInfo[], sources: 
     } else {
       hours = FIRE_HOURS;
     }
-    drafts.push({ day: day.day, second: drawHourSecond(rng, hours), order: 1, row: { lon: round6(lon), lat: round6(lat), category: a.category, cause: a.subkind, property_type: property, loss_cny: 0, deaths, injuries } });
+    drafts.push({ day: day.day, second: drawHourSecond(rng, hours), row: { lon: round6(lon), lat: round6(lat), category: a.category, cause: a.subkind, property_type: property, loss_cny: 0, deaths, injuries } });
   }
   const categoryOrder = { fire: 0, rescue: 1, assistance: 2, other: 3 } as const;
   drafts.sort((a, b) => a.day - b.day || a.second - b.second || categoryOrder[a.row.category] - categoryOrder[b.row.category] || a.row.lon - b.row.lon || a.row.lat - b.row.lat);

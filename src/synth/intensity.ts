@@ -22,7 +22,8 @@ import type { WeatherSeries } from './weather.ts';
  * B(s) is divided by the mean of exp(Σ_j x_j) over the span for its kind, so that the kind shares
  *   of expected fires hold on average while their day-to-day and year-to-year variation remains,
  * k(year): calibration factor set so that Σ_s Σ_d λ over each calendar year equals that year's
- *   target (published count, or trend; pro rata for partial years), found by re-running the year.
+ *   target (published count, or trend; pro rata for partial years), found by re-running the year
+ *   on a separate random stream; the fires are then drawn once at that k.
  * Fires are drawn as Poisson(λ(s, d)) independently per source and day, given the history.
  */
 export const KIND_SHARE: Record<SourceKind, number> = { urban: 0.62, township: 0.09, village: 0.15, industrial: 0.06, forest: 0.08 };
@@ -84,7 +85,7 @@ export const intensityModel = {
   facilities: `log ${FACILITY_ALARM_FACTOR} per electrical fire monitor in alarm + log ${FACILITY_FAULT_FACTOR} per monitoring device in fault/offline within 250 m at the start of the day, capped at log ${FACILITY_CAP}`,
   near_repeat: `E(s,d): each fire adds ${NR_KICK}*exp(-distance/${NR_SCALE_KM} km) to sources within ${NR_RADIUS_KM} km (itself included); E decays by exp(-1/${NR_TAU_DAYS}) per day; the factor is 1 + min(E, ${NR_CAP})`,
   calibration:
-    "k(year): the sum of lambda over the year equals the yearly target (targets.ts) times the share of that year's days in the span; found by bisection on log k, re-simulating the year with the same random numbers (expected fires rise monotonically with k) until within 0.1 %",
+    "k(year): the sum of lambda over the year equals the yearly target (targets.ts) times the share of that year's days in the span; found by bisection on log k, re-simulating the year with a separate stream of random numbers (expected fires rise monotonically with k) until within 0.1 %; the fires are then drawn once with the main stream at that k, so the realised year sum of lambda differs from the target only through the near-repeat term (well under 1 %)",
 };
 
 export interface IntensityInputs {
@@ -325,20 +326,13 @@ export function simulateFires(inp: IntensityInputs): IntensityResult {
         mu[k * S + s] = m;
         preSum += m;
       }
-    let scale = target / (preSum * 1.02);
-    const rngState = rng.snapshot();
+    // Runs the year at a given scale with the given random numbers, from the excitation at the start of the year.
     const excitationStart = excitation.slice();
-    let passes = 0;
-    let lo = 0;
-    let hi = Infinity;
     let yearFires: FireDraw[] = [];
-    let expected = 0;
-    for (;;) {
-      passes++;
-      rng.restore(rngState);
+    const runYear = (scale: number, draws: Rng): number => {
       excitation = excitationStart.slice();
       yearFires = [];
-      expected = 0;
+      let expected = 0;
       for (let k = 0; k < n; k++) {
         const i = from + k;
         const firesToday: number[] = [];
@@ -346,7 +340,7 @@ export function simulateFires(inp: IntensityInputs): IntensityResult {
           const lambda = scale * mu[k * S + s] * (1 + Math.min(NR_CAP, excitation[s]));
           truth[s * nObserved + i] = lambda;
           expected += lambda;
-          const u = rng.next();
+          const u = draws.next();
           let p = Math.exp(-lambda);
           if (u > p) {
             let count = 1;
@@ -370,12 +364,27 @@ export function simulateFires(inp: IntensityInputs): IntensityResult {
           for (let q = 0; q < nb.ids.length; q++) excitation[nb.ids[q]] += nb.kicks[q];
         }
       }
-      const ratio = target / expected;
+      return expected;
+    };
+    // Find k(year) on a separate stream of random numbers (bisection on log k; expected fires rise monotonically
+    // with k for fixed random numbers), then draw the year's fires once with the main stream at that k, so that
+    // the realised fires are not selected together with k.
+    const calibrationRng = new Rng(inp.seed, `fires-calibration-${year}`);
+    const calibrationState = calibrationRng.snapshot();
+    let scale = target / (preSum * 1.02);
+    let passes = 0;
+    let lo = 0;
+    let hi = Infinity;
+    for (;;) {
+      passes++;
+      calibrationRng.restore(calibrationState);
+      const ratio = target / runYear(scale, calibrationRng);
       if (Math.abs(ratio - 1) < 0.001 || passes >= 40) break;
       if (ratio > 1) lo = scale;
       else hi = scale;
       scale = lo > 0 && Number.isFinite(hi) ? Math.sqrt(lo * hi) : scale * ratio;
     }
+    const expected = runYear(scale, rng);
     fires.push(...yearFires);
     calibration.push({ year, days: n, target, expected, scale, passes });
 
