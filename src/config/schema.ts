@@ -53,8 +53,8 @@ export const featuresSchema = z
       .number()
       .int()
       .positive()
-      .default(12_000_000)
-      .describe('Cell-days computed per DuckDB pass (whole months; each pass also reads 365 days of history before it). Lower it to cap memory on very large grids.'),
+      .default(4_000_000)
+      .describe('Most cell-days of dense spine (feature days + 365 days of history) per DuckDB pass; the cells are split into groups to stay under it. Lower it to cap memory on very large grids.'),
   })
   .strict();
 

@@ -231,37 +231,60 @@ export async function buildFeatures(dataset: Dataset, grid: Grid, options: Featu
   try {
     const c = session.connection;
     if (toCompute.length > 0) {
+      let stepStarted = performance.now();
+      const step = (name: string, fields: Record<string, unknown> = {}) => {
+        log.info(`features: ${name}`, { ...fields, seconds: Number(((performance.now() - stepStarted) / 1000).toFixed(1)) });
+        stepStarted = performance.now();
+      };
       for (const t of tables) await createTableFromColumns(c, t.table, t.columns);
-      const dayParams = { day_from: dayFrom, day_to: dayTo };
-      for (const file of ['10_staging.sql', '20_day_weather.sql', '21_day_calendar.sql', '22_zone_day_crowd.sql', '23_cell_static.sql', '24_cell_epoch_stations.sql', '30_cell_day_sparse.sql']) {
+      step('staged tables loaded', { rows: tables.reduce((n, t) => n + (t.columns[0]?.values.length ?? 0), 0) });
+      const dayParams = { day_from: dayFrom, day_to: dayTo, history_start: historyStart };
+      for (const file of ['10_staging.sql', '20_day_weather.sql', '21_day_calendar.sql', '22_zone_day_crowd.sql', '23_cell_static.sql', '24_cell_epoch_stations.sql', '25_day_eb_prior.sql', '30_cell_day_sparse.sql']) {
         await c.run(renderSql(file, dayParams));
+        step(file);
       }
-      const chunks = planChunks(toCompute, grid.cells.length, config.features.chunk_cell_days);
-      const progress = log.progress('features: months', toCompute.length);
-      for (const chunk of chunks) {
-        const chunkFrom = chunk[0].first;
-        const chunkTo = chunk[chunk.length - 1].last;
-        await c.run(
-          renderSql('40_features.sql', {
-            chunk_from: chunkFrom,
-            chunk_to: chunkTo,
-            spine_from: chunkFrom - HISTORY_BUFFER_DAYS,
-            history_buffer_days: HISTORY_BUFFER_DAYS,
-            history_start: historyStart,
-            label_until: Number.isFinite(labelUntil) ? labelUntil : fromDay - 1,
-            station_distance_cap_km: STATION_DISTANCE_CAP_KM,
-            facility_missing: !staged.present.facility_status,
-            pois_missing: !staged.present.pois,
-            events_missing: !staged.present.events,
-          }),
-        );
-        for (const m of chunk) {
-          const file = `${PARTS_DIR}/${m.month}.parquet`;
-          const rows = await writePart(session, join(featuresDir, file), m.first, m.last);
-          parts.set(m.month, { month: m.month, file, from: isoDay(m.first), to: isoDay(m.last), rows, key: m.key });
-          progress.tick();
+      const runs = contiguousRuns(toCompute);
+      const progress = log.progress('features: cell groups', runs.length);
+      const scratch = join(featuresDir, '.scratch');
+      for (const run of runs) {
+        const runFrom = run[0].first;
+        const runTo = run[run.length - 1].last;
+        const spineDays = runTo - runFrom + 1 + HISTORY_BUFFER_DAYS;
+        const groups = cellGroups(grid.cells.length, spineDays, config.features.chunk_cell_days);
+        rmSync(scratch, { recursive: true, force: true });
+        mkdirSync(scratch, { recursive: true });
+        for (const [g, [cellFrom, cellTo]] of groups.entries()) {
+          await c.run(
+            renderSql('40_features.sql', {
+              chunk_from: runFrom,
+              chunk_to: runTo,
+              cell_from: cellFrom,
+              cell_to: cellTo,
+              spine_from: runFrom - HISTORY_BUFFER_DAYS,
+              history_buffer_days: HISTORY_BUFFER_DAYS,
+              label_until: Number.isFinite(labelUntil) ? labelUntil : fromDay - 1,
+              station_distance_cap_km: STATION_DISTANCE_CAP_KM,
+              facility_missing: !staged.present.facility_status,
+              pois_missing: !staged.present.pois,
+              events_missing: !staged.present.events,
+            }),
+          );
+          // One scratch file per (cell group, month), already in the output types.
+          await c.run(
+            `COPY (SELECT ${outputColumns()}, strftime(DATE '1970-01-01' + day, '%Y-%m') AS month FROM chunk_features) ` +
+              `TO ${sqlString(join(scratch, `g${g}`))} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (month))`,
+          );
+          await c.run('DROP TABLE chunk_features');
+          step('40_features.sql', { from: isoDay(runFrom), to: isoDay(runTo), cells: `${cellFrom}..${cellTo}`, group: `${g + 1}/${groups.length}` });
         }
-        await c.run('DROP TABLE chunk_features');
+        for (const m of run) {
+          const file = `${PARTS_DIR}/${m.month}.parquet`;
+          const rows = await writePart(session, join(featuresDir, file), join(scratch, 'g*', `month=${m.month}`, '*.parquet'));
+          parts.set(m.month, { month: m.month, file, from: isoDay(m.first), to: isoDay(m.last), rows, key: m.key });
+        }
+        rmSync(scratch, { recursive: true, force: true });
+        step('month parts written', { months: run.length });
+        progress.tick();
       }
       progress.done();
     }
@@ -322,29 +345,29 @@ export async function buildFeatures(dataset: Dataset, grid: Grid, options: Featu
   }
 }
 
-/** Groups consecutive months into passes of at most `budget` cell-days (at least one month each). */
-export function planChunks<T extends { first: number; last: number }>(months: T[], cells: number, budget: number): T[][] {
-  const chunks: T[][] = [];
-  let current: T[] = [];
-  let days = 0;
+/** Splits months into runs of consecutive months. */
+export function contiguousRuns<T extends { first: number; last: number }>(months: T[]): T[][] {
+  const runs: T[][] = [];
   for (const m of months) {
-    const n = m.last - m.first + 1;
-    const contiguous = current.length === 0 || current[current.length - 1].last + 1 === m.first;
-    if (current.length > 0 && (!contiguous || (days + n) * cells > budget)) {
-      chunks.push(current);
-      current = [];
-      days = 0;
-    }
-    current.push(m);
-    days += n;
+    const current = runs[runs.length - 1];
+    if (current && current[current.length - 1].last + 1 === m.first) current.push(m);
+    else runs.push([m]);
   }
-  if (current.length) chunks.push(current);
-  return chunks;
+  return runs;
 }
 
-async function writePart(session: DuckSession, path: string, first: number, last: number): Promise<number> {
-  const temporary = `${path}.${process.pid}.tmp`;
-  const select = [
+/** Cell index ranges so that each DuckDB pass holds at most `budget` cell-days of spine (at least one cell). */
+export function cellGroups(cells: number, spineDays: number, budget: number): Array<[number, number]> {
+  const size = Math.max(1, Math.floor(budget / spineDays));
+  const count = Math.ceil(cells / size);
+  const even = Math.ceil(cells / count);
+  const groups: Array<[number, number]> = [];
+  for (let from = 0; from < cells; from += even) groups.push([from, Math.min(cells, from + even) - 1]);
+  return groups;
+}
+
+function outputColumns(): string {
+  return [
     'cell_index::INTEGER AS cell_index',
     'cell_id::VARCHAR AS cell_id',
     "(DATE '1970-01-01' + day)::DATE AS day",
@@ -353,8 +376,13 @@ async function writePart(session: DuckSession, path: string, first: number, last
     ...FEATURE_NAMES.map((f) => `${f}::FLOAT AS ${f}`),
     ...FLAG_NAMES.map((f) => `${f}::BOOLEAN AS ${f}`),
   ].join(', ');
+}
+
+/** One month part from the scratch files of every cell group, ordered by day and cell. */
+async function writePart(session: DuckSession, path: string, scratchGlob: string): Promise<number> {
+  const temporary = `${path}.${process.pid}.tmp`;
   await session.connection.run(
-    `COPY (SELECT ${select} FROM chunk_features WHERE day BETWEEN ${first} AND ${last} ORDER BY day, cell_index) TO ${sqlString(temporary)} (FORMAT parquet, COMPRESSION zstd)`,
+    `COPY (SELECT * FROM read_parquet(${sqlString(scratchGlob)}, hive_partitioning = false) ORDER BY day, cell_index) TO ${sqlString(temporary)} (FORMAT parquet, COMPRESSION zstd)`,
   );
   renameSync(temporary, path);
   const [r] = await queryRows<{ n: bigint }>(session.connection, `SELECT count(*) AS n FROM read_parquet(${sqlString(path)})`);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CrowdFlow, FacilityStatus, Incident, MajorEvent, Weather } from '../../src/contract/schemas.ts';
 import type { Dataset } from '../../src/contract/dataset.ts';
 import { loadFeatureMatrix } from '../../src/features/load.ts';
-import { build, tempOut, withoutLabels } from './helpers.ts';
+import { build, tempOut, testConfig, withoutLabels } from './helpers.ts';
 import { dataset, incident, pointIn, tinyGrid, weatherRow } from './tiny.ts';
 import { dayRange } from '../../src/util/days.ts';
 
@@ -104,6 +104,16 @@ describe('incremental builds', () => {
     const late = await build(corrected, grid, '2024-01-01', '2024-02-11', out);
     expect(late.result.recomputedMonths).toEqual(['2024-01', '2024-02']);
     expect(late.rows).toEqual((await build(corrected, grid, '2024-01-01', '2024-02-11')).rows);
+  });
+});
+
+describe('memory-bounded passes', () => {
+  it('splitting the cells into groups gives the same table', async () => {
+    const config = testConfig();
+    config.features.chunk_cell_days = 3 * (31 + 365); // 3 cells per pass -> 3 groups
+    const grouped = await build(world(), grid, '2024-01-01', '2024-01-31', tempOut(), config);
+    const single = await build(world(), grid, '2024-01-01', '2024-01-31');
+    expect(grouped.rows).toEqual(single.rows);
   });
 });
 

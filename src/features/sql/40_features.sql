@@ -1,5 +1,5 @@
--- Layer 4: the feature table for one chunk of days.
--- Grain: one row per (cell, day) for every grid cell and every day {{chunk_from}} .. {{chunk_to}}.
+-- Layer 4: the feature table for one chunk of days and one group of cells.
+-- Grain: one row per (cell, day) for cells {{cell_from}} .. {{cell_to}} and days {{chunk_from}} .. {{chunk_to}}.
 -- Key: (cell_index, day).
 -- No leakage: history, crowd and facility features of day d use only records of days before d
 -- (windows end at 1 PRECEDING; facility steps take effect the day after the event; crowd flow is
@@ -12,7 +12,7 @@ WITH cell_base AS (
   SELECT cell_index,
     sum(fires) AS fires_before, sum(nb_fires) AS nb_fires_before,
     sum(bad_delta) AS bad_before, sum(hydrant_bad_delta) AS hydrant_bad_before, sum(device_delta) AS devices_before
-  FROM cell_day_sparse WHERE day < {{spine_from}}
+  FROM cell_day_sparse WHERE day < {{spine_from}} AND cell_index BETWEEN {{cell_from}} AND {{cell_to}}
   GROUP BY cell_index
 ),
 daily AS (
@@ -25,6 +25,7 @@ daily AS (
   FROM stg_cells c
   CROSS JOIN range({{spine_from}}, {{chunk_to}} + 1) d
   LEFT JOIN cell_day_sparse x ON x.cell_index = c.cell_index AND x.day = d.range
+  WHERE c.cell_index BETWEEN {{cell_from}} AND {{cell_to}}
 ),
 windowed AS (
   SELECT cell_index, day, fires AS y_fires, alarms AS y_alarms, event_attendance, nb_event_attendance,
@@ -69,21 +70,8 @@ history AS (
     coalesce(b.devices_before, 0) + wd.devices_in_spine AS devices_known
   FROM windowed wd LEFT JOIN cell_base b USING (cell_index)
   WHERE wd.day BETWEEN {{chunk_from}} AND {{chunk_to}}
-),
--- Empirical Bayes (gamma-Poisson, method of moments; Clayton & Kaldor 1987): for day d with
--- exposure T = d - history start (days), cell counts n ~ Poisson(lambda T), lambda ~ Gamma(alpha, beta).
--- Across cells: m = mean(n)/T, v = (var(n) - mean(n))/T^2; beta = m/v, alpha = m*beta; the posterior
--- mean rate is (alpha + n)/(beta + T). Without overdispersion (v <= 0) every cell gets m.
-moments AS (
-  SELECT day,
-    greatest(day - {{history_start}}, 1) AS exposure_days,
-    avg(fires_before_day) / greatest(day - {{history_start}}, 1) AS m,
-    (var_pop(fires_before_day) - avg(fires_before_day)) / pow(greatest(day - {{history_start}}, 1), 2) AS v
-  FROM history GROUP BY day
-),
-prior AS (
-  SELECT day, exposure_days, m, CASE WHEN v > 0 AND m > 0 THEN m / v END AS beta FROM moments
 )
+-- The long-run rates use the day's empirical-Bayes prior (25_day_eb_prior.sql).
 SELECT
   h.cell_index, s.cell_id, h.day,
   CASE WHEN h.day <= {{label_until}} THEN h.y_fires END AS y_fires,
@@ -122,7 +110,7 @@ SELECT
   {{events_missing}} AS flag_events_missing
 FROM history h
 JOIN cell_static s USING (cell_index)
-JOIN prior p USING (day)
+JOIN day_eb_prior p USING (day)
 JOIN day_weather w USING (day)
 JOIN day_calendar k USING (day)
 LEFT JOIN cell_zone cz USING (cell_index)
