@@ -90,6 +90,12 @@ export const gateSchema = z
   .object({
     metric: z.enum(['poisson_deviance', 'log_likelihood']).default('poisson_deviance'),
     tolerance: z.number().min(0).default(0.002).describe('Relative worsening of the gate metric still accepted (0.002 = 0.2 %).'),
+    window_days: z
+      .number()
+      .int()
+      .positive()
+      .default(61)
+      .describe('The gate window: the last this many labelled days, held out from the challenger\'s training and validation; challenger and champion are both scored on it.'),
   })
   .strict();
 

@@ -23,7 +23,7 @@ const fmt = (x: number) => (Math.abs(x) >= 0.01 ? x.toFixed(6) : x.toPrecision(6
  * or when the challenger is no worse than the champion on the same evaluation window, within a relative
  * tolerance on the configured metric. A challenger whose metric is missing or not finite is refused.
  */
-export function gateDecision(challenger: GateMetrics, champion: GateMetrics | undefined, gate: Config['gate']): GateDecision {
+export function gateDecision(challenger: GateMetrics, champion: GateMetrics | undefined, gate: Pick<Config['gate'], 'metric' | 'tolerance'>): GateDecision {
   const metric = gate.metric;
   const value = challenger[metric];
   if (value === undefined || !Number.isFinite(value)) {

@@ -1,26 +1,18 @@
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { Config } from '../config/schema.ts';
-import type { FeatureMatrix } from '../features/matrix.ts';
+import { loadFeatureMatrix } from '../features/load.ts';
 import { readGrid } from '../grid/io.ts';
 import { selectBackend } from '../model/backend.ts';
 import { predictRates } from '../model/fit.ts';
 import { loadModel } from '../model/io.ts';
 import { modelDir, readChampion } from '../model/registry.ts';
-import { addDays, dayNumber } from '../util/days.ts';
+import { addDays } from '../util/days.ts';
 import { InputDataError, UsageError } from '../util/errors.ts';
 import type { Logger } from '../util/log.ts';
 import { publishScores, type PublishManifest } from './publish.ts';
 import { scoreDays } from './scoreDays.ts';
 
-/** The feature loader of the features part (src/features/load.ts), as the interfaces agree on it. */
-type LoadFeatureMatrix = (
-  parquetPath: string,
-  options: { fromDay?: number; toDay?: number },
-) => Promise<FeatureMatrix & { flags?: Record<string, ArrayLike<boolean | number>> }>;
-
-// Resolved at run time, so that scoring builds and tests before the features part has landed.
-const FEATURES_LOADER = '../features/load.ts';
 
 /** Days of history loaded before the scored day, to find the last observed day. */
 const HISTORY_DAYS = 31;
@@ -45,9 +37,8 @@ export async function runScore(config: Config, options: RunScoreOptions, log: Lo
   const fitted = await loadModel(modelDir(config.paths.models, dataset, champion.model_id));
   const parquet = join(outRoot, 'features', 'features.parquet');
   if (!existsSync(parquet)) throw new InputDataError(`${parquet}: no feature table; run \`firerisk features\` first`);
-  const { loadFeatureMatrix } = (await import(FEATURES_LOADER)) as { loadFeatureMatrix: LoadFeatureMatrix };
   const days = Array.from({ length: options.days }, (_, k) => addDays(options.date, k));
-  const matrix = await loadFeatureMatrix(parquet, { fromDay: dayNumber(options.date) - HISTORY_DAYS, toDay: dayNumber(days[days.length - 1]) });
+  const matrix = await loadFeatureMatrix(parquet, { fromDay: addDays(options.date, -HISTORY_DAYS), toDay: days[days.length - 1], featureNames: fitted.featureNames });
   log.info('scoring', { days: days.join(','), cells: grid.cells.length, model: champion.model_id, backend });
   const scored = await scoreDays({
     grid,

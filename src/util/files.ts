@@ -42,13 +42,14 @@ export async function sha256File(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** Hash of a folder's files (relative names and contents, sorted), skipping names that start with a dot. */
-export async function sha256Tree(dir: string): Promise<string> {
+/** Hash of a folder's files (relative names and contents, sorted), skipping names that start with a dot and top-level `exclude` names. */
+export async function sha256Tree(dir: string, options: { exclude?: string[] } = {}): Promise<string> {
+  const excluded = new Set(options.exclude ?? []);
   const hash = createHash('sha256');
   if (!existsSync(dir)) return hash.update('absent').digest('hex');
   const walk = (folder: string, prefix: string): string[] =>
     readdirSync(folder)
-      .filter((name) => !name.startsWith('.'))
+      .filter((name) => !name.startsWith('.') && !(prefix === '' && excluded.has(name)))
       .sort()
       .flatMap((name) => {
         const full = join(folder, name);

@@ -8,6 +8,8 @@ import { registerFeatures } from './features.ts';
 import { registerTrain } from './train.ts';
 import { registerEvaluate } from './evaluate.ts';
 import { registerScore } from './score.ts';
+import { registerNightly } from './nightly.ts';
+import { registerStatus } from './status.ts';
 
 /** Every subcommand of `firerisk`, in the order of the pipeline. */
 export const commands: CommandRegistration[] = [
@@ -20,4 +22,6 @@ export const commands: CommandRegistration[] = [
   registerTrain,
   registerEvaluate,
   registerScore,
+  registerNightly,
+  registerStatus,
 ];
