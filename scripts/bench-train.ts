@@ -25,6 +25,9 @@ const { values } = parseArgs({
     backend: { type: 'string', default: 'auto' },
     'max-epochs': { type: 'string' },
     kind: { type: 'string', default: 'mlp' },
+    l2: { type: 'string' },
+    'learning-rate': { type: 'string' },
+    'batch-size': { type: 'string' },
   },
 });
 const cells = Number(values.cells);
@@ -35,6 +38,9 @@ const params = {
   train_years: Number(values.years),
   kind: values.kind as 'mlp' | 'glm',
   ...(values['max-epochs'] ? { max_epochs: Number(values['max-epochs']) } : {}),
+  ...(values.l2 ? { l2: Number(values.l2) } : {}),
+  ...(values['learning-rate'] ? { learning_rate: Number(values['learning-rate']) } : {}),
+  ...(values['batch-size'] ? { batch_size: Number(values['batch-size']) } : {}),
 };
 const days = Math.round(params.train_years * 365) + params.validation_days;
 const log = createLogger();
@@ -101,6 +107,9 @@ const result = {
   backend,
   kind: params.kind,
   hidden_units: params.kind === 'mlp' ? params.hidden_units : [],
+  l2: params.l2,
+  learning_rate: params.learning_rate,
+  batch_size: params.batch_size,
   matrix_rows: matrix.rows,
   features,
   generate_s: Number(tGen.toFixed(1)),
