@@ -1,28 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { writeFileAtomic } from '../util/files.ts';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { QuarantineEntry, ValidationReport } from './dataset.ts';
 import { tables, type TableName } from './schemas.ts';
 
 export const QUARANTINE_REPORT_FILE = 'validation-report.json';
-
-function writeAtomic(path: string, content: string): void {
-  const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    const fd = openSync(temporary, 'w');
-    try {
-      writeSync(fd, content);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temporary, path);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
-}
 
 function cellText(value: unknown): string {
   if (value === undefined || value === null) return '';
@@ -63,7 +46,7 @@ export function writeQuarantine(report: ValidationReport, dir: string): { files:
   for (const table of Object.keys(tables) as TableName[]) {
     const path = join(dir, `${table}.csv`);
     if (present.has(table)) {
-      writeAtomic(path, quarantineCsv(byTable.get(table) ?? []));
+      writeFileAtomic(path, quarantineCsv(byTable.get(table) ?? []));
       files.push(path);
     } else if (existsSync(path)) {
       rmSync(path);
@@ -78,7 +61,7 @@ export function writeQuarantine(report: ValidationReport, dir: string): { files:
     },
   };
   const reportPath = join(dir, QUARANTINE_REPORT_FILE);
-  writeAtomic(reportPath, `${JSON.stringify(summary, null, 2)}\n`);
+  writeFileAtomic(reportPath, `${JSON.stringify(summary, null, 2)}\n`);
   files.push(reportPath);
   return { files };
 }

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../util/files.ts';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { InputDataError } from '../util/errors.ts';
@@ -101,14 +101,7 @@ export function writeGrid(grid: Grid, dir: string): string {
   if (grid.cells.some((c, i) => c.cell_index !== i)) throw new Error('grid: cells must be stored in cell_index order');
   const text = `{"format":${JSON.stringify(data.format)},\n"definition":${JSON.stringify(data.definition, null, 2)},\n"cells":${JSON.stringify(data.cells)}}\n`;
   const path = join(dir, GRID_FILE);
-  const temporary = join(dir, `.${GRID_FILE}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    writeFileSync(temporary, text);
-    renameSync(temporary, path);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
+  writeFileAtomic(path, text);
   return path;
 }
 

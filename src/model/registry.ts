@@ -1,7 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { InputDataError, UsageError } from '../util/errors.ts';
+import { writeJsonAtomic } from '../util/files.ts';
 import type { FittedModel } from './fit.ts';
 import { codeVersion, METADATA_FILE, readModelMetadata, saveModel, type ModelMetadata, type ModelRecord } from './io.ts';
 
@@ -38,18 +39,6 @@ export interface RegistryEntry {
 }
 
 const MODEL_ID = /^m-\d{8}-[0-9a-f]{8}$/;
-
-function writeJsonAtomic(path: string, value: unknown): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    writeFileSync(temporary, `${JSON.stringify(value, null, 2)}\n`);
-    renameSync(temporary, path);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
-}
 
 function readJsonFile<T>(path: string): T {
   try {
