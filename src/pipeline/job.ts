@@ -39,7 +39,9 @@ export async function runNightly(config: Config, log: Logger, options: NightlyOp
     const synthesize = options.synthesizeIfMissing ?? config.paths.data === defaultConfig().paths.data;
     if (!existsSync(config.paths.data)) {
       if (!synthesize) throw new InputDataError(`${config.paths.data}: data folder not found (set paths.data, or pass --synthetic to generate the synthetic district there)`);
+      const synthStarted = performance.now();
       await ensureSyntheticData(config, log);
+      outcomes.push({ name: 'synth', status: 'ran', seconds: (performance.now() - synthStarted) / 1000, report: { details: { headline: `generated the synthetic district into ${config.paths.data}` } } });
     }
     await runStages(nightlyStages, context, { runsDir: context.runsDir, log, force: options.force, onOutcome: (o) => outcomes.push(o) });
   } catch (caught) {
