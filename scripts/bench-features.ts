@@ -50,7 +50,7 @@ const peakRssBytes = (): number => {
 async function runCase(c: Case, dataDir: string, outDir: string): Promise<void> {
   const config = defaultConfig();
   config.grid.cell_size_m = c.cellSizeM;
-  const log = createLogger({ quiet: true });
+  const log = createLogger({ quiet: process.argv.includes('--quiet') });
   const loadStarted = performance.now();
   const dataset = await loadDataset(dataDir, config, log);
   if (!dataset.boundary) throw new Error(`${dataDir}: the synthetic dataset has no boundary`);

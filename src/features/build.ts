@@ -254,27 +254,26 @@ export async function buildFeatures(dataset: Dataset, grid: Grid, options: Featu
         rmSync(scratch, { recursive: true, force: true });
         mkdirSync(scratch, { recursive: true });
         for (const [g, [cellFrom, cellTo]] of groups.entries()) {
+          const featureQuery = renderSql('40_features.sql', {
+            chunk_from: runFrom,
+            chunk_to: runTo,
+            cell_from: cellFrom,
+            cell_to: cellTo,
+            spine_from: runFrom - HISTORY_BUFFER_DAYS,
+            history_buffer_days: HISTORY_BUFFER_DAYS,
+            label_until: Number.isFinite(labelUntil) ? labelUntil : fromDay - 1,
+            station_distance_cap_km: STATION_DISTANCE_CAP_KM,
+            days_since_fire_cap: DAYS_SINCE_FIRE_CAP,
+            facility_missing: !staged.present.facility_status,
+            pois_missing: !staged.present.pois,
+            events_missing: !staged.present.events,
+          });
+          // Streamed into one scratch file per (cell group, month), already in the output types;
+          // scratch files are read once, so they are written without compression.
           await c.run(
-            renderSql('40_features.sql', {
-              chunk_from: runFrom,
-              chunk_to: runTo,
-              cell_from: cellFrom,
-              cell_to: cellTo,
-              spine_from: runFrom - HISTORY_BUFFER_DAYS,
-              history_buffer_days: HISTORY_BUFFER_DAYS,
-              label_until: Number.isFinite(labelUntil) ? labelUntil : fromDay - 1,
-              station_distance_cap_km: STATION_DISTANCE_CAP_KM,
-              facility_missing: !staged.present.facility_status,
-              pois_missing: !staged.present.pois,
-              events_missing: !staged.present.events,
-            }),
+            `COPY (SELECT ${outputColumns()}, strftime(DATE '1970-01-01' + day, '%Y-%m') AS month FROM (${featureQuery}) AS chunk_features) ` +
+              `TO ${sqlString(join(scratch, `g${g}`))} (FORMAT parquet, COMPRESSION uncompressed, PARTITION_BY (month))`,
           );
-          // One scratch file per (cell group, month), already in the output types.
-          await c.run(
-            `COPY (SELECT ${outputColumns()}, strftime(DATE '1970-01-01' + day, '%Y-%m') AS month FROM chunk_features) ` +
-              `TO ${sqlString(join(scratch, `g${g}`))} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (month))`,
-          );
-          await c.run('DROP TABLE chunk_features');
           step('40_features.sql', { from: isoDay(runFrom), to: isoDay(runTo), cells: `${cellFrom}..${cellTo}`, group: `${g + 1}/${groups.length}` });
         }
         for (const m of run) {

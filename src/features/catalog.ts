@@ -7,7 +7,7 @@ import type { FeatureDescription } from './matrix.ts';
  */
 export const STATION_DISTANCE_CAP_KM = 50;
 export const DAYS_SINCE_FIRE_CAP = 365;
-export const HISTORY_BUFFER_DAYS = 365;
+export const HISTORY_BUFFER_DAYS = 366;
 
 const f = (name: string, family: FeatureDescription['family'], source: string, unit: string, description: string): FeatureDescription => ({
   name,

@@ -3,11 +3,11 @@
 -- and running totals over a dense spine.
 --   fires, alarms              incidents of the cell that day (fire category / any category)
 --   nb_fires, nb_alarms        incidents of the cell's queen neighbours that day
---   bad_delta                  change in the number of devices in fault/offline/disabled state,
---                              effective the day after the status event (status as of the last
---                              event before d 00:00)
+--   bad_delta                  change in the number of devices in fault/offline/disabled state on
+--                              the day of the status event (the feature layer reads the running
+--                              total through d-1: the status as of the last event before d 00:00)
 --   hydrant_bad_delta          the same for hydrants
---   device_delta               devices seen for the first time (effective the next day)
+--   device_delta               devices seen for the first time that day
 --   electrical_alarms          electrical_fire_monitor events with status alarm, on their own day
 --   event_attendance           expected attendance of major events active that day in the cell
 --   nb_event_attendance        the same for events in the queen neighbours
@@ -19,7 +19,7 @@ WITH incident_day AS (
   FROM stg_incidents GROUP BY cell_index, day
 ),
 device_steps AS (
-  SELECT cell_index, day + 1 AS day, device_type,
+  SELECT cell_index, day, device_type,
     (last_status IN ('fault', 'offline', 'disabled'))::INTEGER AS bad,
     coalesce(lag((last_status IN ('fault', 'offline', 'disabled'))::INTEGER) OVER (PARTITION BY device_key ORDER BY day), 0) AS bad_before,
     row_number() OVER (PARTITION BY device_key ORDER BY day) = 1 AS first_seen
@@ -56,3 +56,18 @@ SELECT cell_index, day,
   sum(event_attendance)::DOUBLE AS event_attendance, sum(nb_event_attendance)::DOUBLE AS nb_event_attendance
 FROM series
 GROUP BY cell_index, day;
+
+-- Layer 3: running totals. Grain: one row per (cell, day) with at least one record. Key: (cell_index, day).
+-- c_* = the sum of the daily amount over all days up to and including the day (whole history);
+-- last_fire_day = the last day up to and including the day with a fire. The feature layer reads
+-- the row in force on any day with an ASOF join, so a dense table is never windowed per cell.
+CREATE OR REPLACE TABLE cell_day_running AS
+SELECT cell_index, day,
+  sum(fires) OVER w AS c_fires, sum(alarms) OVER w AS c_alarms,
+  sum(nb_fires) OVER w AS c_nb_fires, sum(nb_alarms) OVER w AS c_nb_alarms,
+  sum(bad_delta) OVER w AS c_bad, sum(hydrant_bad_delta) OVER w AS c_hydrant_bad,
+  sum(device_delta) OVER w AS c_devices, sum(electrical_alarms) OVER w AS c_electrical_alarms,
+  sum(event_attendance) OVER w AS c_event_attendance, sum(nb_event_attendance) OVER w AS c_nb_event_attendance,
+  max(CASE WHEN fires > 0 THEN day END) OVER w AS last_fire_day
+FROM cell_day_sparse
+WINDOW w AS (PARTITION BY cell_index ORDER BY day ROWS UNBOUNDED PRECEDING);

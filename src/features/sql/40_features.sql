@@ -1,75 +1,94 @@
--- Layer 4: the feature table for one chunk of days and one group of cells.
+-- Layer 4: the feature table for one chunk of days and one group of cells (a query; the
+-- runner streams it into Parquet).
 -- Grain: one row per (cell, day) for cells {{cell_from}} .. {{cell_to}} and days {{chunk_from}} .. {{chunk_to}}.
 -- Key: (cell_index, day).
 -- No leakage: history, crowd and facility features of day d use only records of days before d
--- (windows end at 1 PRECEDING; facility steps take effect the day after the event; crowd flow is
--- the previous day's); weather, calendar, stations in service and scheduled major events are those
--- of day d. The dense spine starts {{history_buffer_days}} days before the chunk
--- ({{spine_from}}), enough for the longest window; running totals from before the spine come from
--- the sparse table (cell_base).
-CREATE OR REPLACE TABLE chunk_features AS
-WITH cell_base AS (
-  SELECT cell_index,
-    sum(fires) AS fires_before, sum(nb_fires) AS nb_fires_before,
-    sum(bad_delta) AS bad_before, sum(hydrant_bad_delta) AS hydrant_bad_before, sum(device_delta) AS devices_before
-  FROM cell_day_sparse WHERE day < {{spine_from}} AND cell_index BETWEEN {{cell_from}} AND {{cell_to}}
-  GROUP BY cell_index
-),
-daily AS (
-  SELECT c.cell_index, d.range::INTEGER AS day,
-    coalesce(x.fires, 0) AS fires, coalesce(x.alarms, 0) AS alarms,
-    coalesce(x.nb_fires, 0) AS nb_fires, coalesce(x.nb_alarms, 0) AS nb_alarms,
-    coalesce(x.bad_delta, 0) AS bad_delta, coalesce(x.hydrant_bad_delta, 0) AS hydrant_bad_delta,
-    coalesce(x.device_delta, 0) AS device_delta, coalesce(x.electrical_alarms, 0) AS electrical_alarms,
-    coalesce(x.event_attendance, 0) AS event_attendance, coalesce(x.nb_event_attendance, 0) AS nb_event_attendance
+-- (running totals through d-1; crowd flow of d-1); weather, calendar, stations in service and
+-- scheduled major events are those of day d.
+-- How: a dense spine of the cells x days from {{spine_from}} ({{history_buffer_days}} days before the
+-- chunk) takes the running totals in force on each day from cell_day_running (ASOF join), and one
+-- window in (cell_index, day) order reads them k days back with LAG: a count over the k days before d
+-- is total(d-1) - total(d-1-k). Rows before the chunk only serve as lag sources, so a lag never
+-- reaches into the previous cell for an output row.
+WITH spine AS (
+  SELECT c.cell_index, d.range::INTEGER AS day
   FROM stg_cells c
   CROSS JOIN range({{spine_from}}, {{chunk_to}} + 1) d
-  LEFT JOIN cell_day_sparse x ON x.cell_index = c.cell_index AND x.day = d.range
   WHERE c.cell_index BETWEEN {{cell_from}} AND {{cell_to}}
 ),
-windowed AS (
-  SELECT cell_index, day, fires AS y_fires, alarms AS y_alarms, event_attendance, nb_event_attendance,
-    coalesce(sum(fires) OVER w1, 0) AS fires_1d,
-    coalesce(sum(fires) OVER w7, 0) AS fires_7d,
-    coalesce(sum(fires) OVER w30, 0) AS fires_30d,
-    coalesce(sum(fires) OVER w90, 0) AS fires_90d,
-    coalesce(sum(fires) OVER w365, 0) AS fires_365d,
-    coalesce(sum(alarms) OVER w1, 0) AS alarms_1d,
-    coalesce(sum(alarms) OVER w7, 0) AS alarms_7d,
-    coalesce(sum(alarms) OVER w30, 0) AS alarms_30d,
-    coalesce(sum(alarms) OVER w90, 0) AS alarms_90d,
-    coalesce(sum(alarms) OVER w365, 0) AS alarms_365d,
-    coalesce(sum(nb_fires) OVER w7, 0) AS nb_fires_7d,
-    coalesce(sum(nb_fires) OVER w30, 0) AS nb_fires_30d,
-    coalesce(sum(nb_fires) OVER w365, 0) AS nb_fires_365d,
-    coalesce(sum(nb_alarms) OVER w30, 0) AS nb_alarms_30d,
-    coalesce(sum(nb_alarms) OVER w365, 0) AS nb_alarms_365d,
-    max(CASE WHEN fires > 0 THEN day END) OVER w365 AS last_fire_day,
-    coalesce(sum(fires) OVER wpast, 0) AS fires_in_spine,
-    coalesce(sum(nb_fires) OVER wpast, 0) AS nb_fires_in_spine,
-    sum(bad_delta) OVER wnow AS bad_in_spine,
-    sum(hydrant_bad_delta) OVER wnow AS hydrant_bad_in_spine,
-    sum(device_delta) OVER wnow AS devices_in_spine,
-    coalesce(sum(electrical_alarms) OVER w7, 0) AS electrical_alarms_7d
-  FROM daily
-  WINDOW w AS (PARTITION BY cell_index ORDER BY day),
-    w1 AS (w ROWS BETWEEN 1 PRECEDING AND 1 PRECEDING),
-    w7 AS (w ROWS BETWEEN 7 PRECEDING AND 1 PRECEDING),
-    w30 AS (w ROWS BETWEEN 30 PRECEDING AND 1 PRECEDING),
-    w90 AS (w ROWS BETWEEN 90 PRECEDING AND 1 PRECEDING),
-    w365 AS (w ROWS BETWEEN 365 PRECEDING AND 1 PRECEDING),
-    wpast AS (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),
-    wnow AS (w ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+running AS (
+  SELECT s.cell_index, s.day,
+    coalesce(r.c_fires, 0) AS c_fires, coalesce(r.c_alarms, 0) AS c_alarms,
+    coalesce(r.c_nb_fires, 0) AS c_nb_fires, coalesce(r.c_nb_alarms, 0) AS c_nb_alarms,
+    coalesce(r.c_bad, 0) AS c_bad, coalesce(r.c_hydrant_bad, 0) AS c_hydrant_bad,
+    coalesce(r.c_devices, 0) AS c_devices, coalesce(r.c_electrical_alarms, 0) AS c_electrical_alarms,
+    coalesce(r.c_event_attendance, 0) AS c_event_attendance, coalesce(r.c_nb_event_attendance, 0) AS c_nb_event_attendance,
+    r.last_fire_day
+  FROM spine s
+  ASOF LEFT JOIN cell_day_running r ON s.cell_index = r.cell_index AND s.day >= r.day
+),
+lagged AS (
+  SELECT cell_index, day, c_fires, c_alarms, c_event_attendance, c_nb_event_attendance,
+    lag(c_fires, 1) OVER w AS c_fires_l1,
+    lag(c_fires, 2) OVER w AS c_fires_l2,
+    lag(c_fires, 8) OVER w AS c_fires_l8,
+    lag(c_fires, 31) OVER w AS c_fires_l31,
+    lag(c_fires, 91) OVER w AS c_fires_l91,
+    lag(c_fires, 366) OVER w AS c_fires_l366,
+    lag(c_alarms, 1) OVER w AS c_alarms_l1,
+    lag(c_alarms, 2) OVER w AS c_alarms_l2,
+    lag(c_alarms, 8) OVER w AS c_alarms_l8,
+    lag(c_alarms, 31) OVER w AS c_alarms_l31,
+    lag(c_alarms, 91) OVER w AS c_alarms_l91,
+    lag(c_alarms, 366) OVER w AS c_alarms_l366,
+    lag(c_nb_fires, 1) OVER w AS c_nb_fires_l1,
+    lag(c_nb_fires, 8) OVER w AS c_nb_fires_l8,
+    lag(c_nb_fires, 31) OVER w AS c_nb_fires_l31,
+    lag(c_nb_fires, 366) OVER w AS c_nb_fires_l366,
+    lag(c_nb_alarms, 1) OVER w AS c_nb_alarms_l1,
+    lag(c_nb_alarms, 31) OVER w AS c_nb_alarms_l31,
+    lag(c_nb_alarms, 366) OVER w AS c_nb_alarms_l366,
+    lag(c_event_attendance, 1) OVER w AS c_event_attendance_l1,
+    lag(c_nb_event_attendance, 1) OVER w AS c_nb_event_attendance_l1,
+    lag(last_fire_day, 1) OVER w AS last_fire_day_l1,
+    lag(c_bad, 1) OVER w AS c_bad_l1,
+    lag(c_hydrant_bad, 1) OVER w AS c_hydrant_bad_l1,
+    lag(c_devices, 1) OVER w AS c_devices_l1,
+    lag(c_electrical_alarms, 1) OVER w AS c_electrical_alarms_l1,
+    lag(c_electrical_alarms, 8) OVER w AS c_electrical_alarms_l8
+  FROM running
+  WINDOW w AS (ORDER BY cell_index, day)
 ),
 history AS (
-  SELECT wd.*,
-    coalesce(b.fires_before, 0) + wd.fires_in_spine AS fires_before_day,
-    coalesce(b.nb_fires_before, 0) + wd.nb_fires_in_spine AS nb_fires_before_day,
-    coalesce(b.bad_before, 0) + wd.bad_in_spine AS devices_bad,
-    coalesce(b.hydrant_bad_before, 0) + wd.hydrant_bad_in_spine AS hydrants_out,
-    coalesce(b.devices_before, 0) + wd.devices_in_spine AS devices_known
-  FROM windowed wd LEFT JOIN cell_base b USING (cell_index)
-  WHERE wd.day BETWEEN {{chunk_from}} AND {{chunk_to}}
+  SELECT cell_index, day,
+    c_fires - c_fires_l1 AS y_fires,
+    c_alarms - c_alarms_l1 AS y_alarms,
+    c_event_attendance - c_event_attendance_l1 AS event_attendance,
+    c_nb_event_attendance - c_nb_event_attendance_l1 AS nb_event_attendance,
+    c_fires_l1 - c_fires_l2 AS fires_1d,
+    c_fires_l1 - c_fires_l8 AS fires_7d,
+    c_fires_l1 - c_fires_l31 AS fires_30d,
+    c_fires_l1 - c_fires_l91 AS fires_90d,
+    c_fires_l1 - c_fires_l366 AS fires_365d,
+    c_alarms_l1 - c_alarms_l2 AS alarms_1d,
+    c_alarms_l1 - c_alarms_l8 AS alarms_7d,
+    c_alarms_l1 - c_alarms_l31 AS alarms_30d,
+    c_alarms_l1 - c_alarms_l91 AS alarms_90d,
+    c_alarms_l1 - c_alarms_l366 AS alarms_365d,
+    c_nb_fires_l1 - c_nb_fires_l8 AS nb_fires_7d,
+    c_nb_fires_l1 - c_nb_fires_l31 AS nb_fires_30d,
+    c_nb_fires_l1 - c_nb_fires_l366 AS nb_fires_365d,
+    c_nb_alarms_l1 - c_nb_alarms_l31 AS nb_alarms_30d,
+    c_nb_alarms_l1 - c_nb_alarms_l366 AS nb_alarms_365d,
+    last_fire_day_l1 AS last_fire_day,
+    c_fires_l1 AS fires_before_day,
+    c_nb_fires_l1 AS nb_fires_before_day,
+    c_bad_l1 AS devices_bad,
+    c_hydrant_bad_l1 AS hydrants_out,
+    c_devices_l1 AS devices_known,
+    c_electrical_alarms_l1 - c_electrical_alarms_l8 AS electrical_alarms_7d
+  FROM lagged
+  WHERE day BETWEEN {{chunk_from}} AND {{chunk_to}}
 )
 -- The long-run rates use the day's empirical-Bayes prior (25_day_eb_prior.sql).
 SELECT
@@ -79,7 +98,7 @@ SELECT
   -- history
   h.fires_1d, h.fires_7d, h.fires_30d, h.fires_90d, h.fires_365d,
   h.alarms_1d, h.alarms_7d, h.alarms_30d, h.alarms_90d, h.alarms_365d,
-  coalesce(h.day - h.last_fire_day, 365) AS days_since_fire,
+  least(coalesce(h.day - h.last_fire_day, {{days_since_fire_cap}}), {{days_since_fire_cap}}) AS days_since_fire,
   365.25 * CASE WHEN p.beta IS NULL THEN p.m ELSE (p.m * p.beta + h.fires_before_day) / (p.beta + p.exposure_days) END AS fire_rate_eb,
   h.nb_fires_7d, h.nb_fires_30d, h.nb_fires_365d, h.nb_alarms_30d, h.nb_alarms_365d,
   365.25 * CASE WHEN p.beta IS NULL OR s.n_neighbours = 0 THEN p.m
@@ -116,4 +135,4 @@ JOIN day_calendar k USING (day)
 LEFT JOIN cell_zone cz USING (cell_index)
 LEFT JOIN zone_day z ON z.zone_key = cz.zone_key AND z.day = h.day
 JOIN day_epoch de USING (day)
-LEFT JOIN cell_epoch_station st ON st.cell_index = h.cell_index AND st.epoch_start = de.epoch_start;
+LEFT JOIN cell_epoch_station st ON st.cell_index = h.cell_index AND st.epoch_start = de.epoch_start
