@@ -77,7 +77,9 @@ export async function runStages<Context>(
     options.log.info(`${stage.name}: ${stage.description}`);
     try {
       const report = await stage.run(context);
-      state.stages[stage.name] = { fingerprint, report };
+      // Recorded as the stage leaves things: a stage that changes one of its own inputs (the gate
+      // promotes a champion) must not look changed on the next run.
+      state.stages[stage.name] = { fingerprint: await stage.fingerprint(context), report };
       writeJsonAtomic(stateFile(options.runsDir), state);
       const outcome: StageOutcome = { name: stage.name, status: 'ran', seconds: (clock() - started) / 1000, report };
       outcomes.push(outcome);
