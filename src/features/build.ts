@@ -32,17 +32,20 @@ export interface FeatureBuildOptions {
   config: Config;
   /** Queen neighbours by cell_index; default neighbourLists(grid). */
   neighbours?: number[][];
-  /** Reuse month parts whose input keys are unchanged (default true). */
+  /** Reuse months whose input keys are unchanged (default true). */
   incremental?: boolean;
 }
 
+/** One part file: the rows of one calendar year, with the key of each of its months. */
 export interface FeaturePart {
-  month: string;
+  year: string;
   file: string;
   from: string;
   to: string;
   rows: number;
+  /** sha256 of the month keys. */
   key: string;
+  month_keys: Record<string, string>;
 }
 
 export interface FeatureManifest {
@@ -108,7 +111,7 @@ const RULES: Record<string, string> = {
   labels: 'y_fires / y_alarms are NULL after labels_until: the last day with an incident or a weather observation (later days have forecasts only).',
   days_since_fire: `Capped at ${DAYS_SINCE_FIRE_CAP}: no fire in the previous ${DAYS_SINCE_FIRE_CAP} days (or never) gives ${DAYS_SINCE_FIRE_CAP}.`,
   incremental:
-    'Features are kept in month parts (features/parts/YYYY-MM.parquet). A month is recomputed when its key changes: the key chains the static key (grid, static layers, settings, code) with the per-month content hashes of the time-stamped inputs of that month and every earlier month, since features only look back. features.parquet is the concatenation of the parts.',
+    'Features are kept in yearly parts (features/parts/YYYY.parquet) with a key per month. A month is recomputed when its key changes: the key chains the static key (grid, static layers, settings, code) with the per-month content hashes of the time-stamped inputs of that month and every earlier month, since features only look back. A year part is rewritten from its kept months and the recomputed ones; features.parquet is the concatenation of the parts.',
   out_of_grid: 'Records outside every grid cell are counted in out_of_grid and not used.',
 };
 
@@ -136,8 +139,8 @@ function readPreviousManifest(path: string): FeatureManifest | null {
 
 /**
  * Builds the leakage-free feature table: one row per (cell, day) in [from, to], written to
- * `<outDir>/features/features.parquet` with its manifest. Month parts whose inputs did not change
- * since the previous build are reused.
+ * `<outDir>/features/features.parquet` with its manifest. Months whose inputs did not change since
+ * the previous build are reused.
  */
 export async function buildFeatures(dataset: Dataset, grid: Grid, options: FeatureBuildOptions, log: Logger): Promise<FeatureBuildResult> {
   const started = Date.now();
@@ -216,18 +219,20 @@ export async function buildFeatures(dataset: Dataset, grid: Grid, options: Featu
   mkdirSync(partsDir, { recursive: true });
   const manifestPath = join(featuresDir, MANIFEST_FILE);
   const previous = options.incremental === false ? null : readPreviousManifest(manifestPath);
-  const previousParts = new Map((previous?.parts ?? []).map((p) => [p.month, p]));
+  const previousParts = new Map((previous?.parts ?? []).filter((p) => p.month_keys !== undefined).map((p) => [p.year, p]));
   const reusable = (m: (typeof featureMonths)[number]) => {
-    const p = previousParts.get(m.month);
-    return p !== undefined && p.key === m.key && existsSync(join(featuresDir, p.file));
+    const p = previousParts.get(m.month.slice(0, 4));
+    return p !== undefined && p.month_keys[m.month] === m.key && existsSync(join(featuresDir, p.file));
   };
   const toCompute = featureMonths.filter((m) => !reusable(m));
   const reused = featureMonths.filter((m) => reusable(m));
   log.info('features: plan', { from: fromIso, to: toIso, cells: grid.cells.length, months: featureMonths.length, recompute: toCompute.length, reuse: reused.length });
+  const years = [...new Set(featureMonths.map((m) => m.month.slice(0, 4)))];
+  const monthsOf = (year: string) => featureMonths.filter((m) => m.month.startsWith(year));
 
   const session = await openDuck({ memoryLimit: config.features.memory_limit, threads: config.features.threads, tempDirectory: join(featuresDir, '.duckdb_tmp') });
   const parts = new Map<string, FeaturePart>();
-  for (const m of reused) parts.set(m.month, previousParts.get(m.month)!);
+  for (const year of years) if (monthsOf(year).every(reusable)) parts.set(year, previousParts.get(year)!);
   try {
     const c = session.connection;
     if (toCompute.length > 0) {
@@ -244,15 +249,15 @@ export async function buildFeatures(dataset: Dataset, grid: Grid, options: Featu
         step(file);
       }
       const runs = contiguousRuns(toCompute);
-      const progress = log.progress('features: cell groups', runs.length);
+      const progress = log.progress('features: runs', runs.length);
       const scratch = join(featuresDir, '.scratch');
-      for (const run of runs) {
+      rmSync(scratch, { recursive: true, force: true });
+      mkdirSync(scratch, { recursive: true });
+      for (const [r, run] of runs.entries()) {
         const runFrom = run[0].first;
         const runTo = run[run.length - 1].last;
         const spineDays = runTo - runFrom + 1 + HISTORY_BUFFER_DAYS;
         const groups = cellGroups(grid.cells.length, spineDays, config.features.chunk_cell_days);
-        rmSync(scratch, { recursive: true, force: true });
-        mkdirSync(scratch, { recursive: true });
         for (const [g, [cellFrom, cellTo]] of groups.entries()) {
           const featureQuery = renderSql('40_features.sql', {
             chunk_from: runFrom,
@@ -268,28 +273,50 @@ export async function buildFeatures(dataset: Dataset, grid: Grid, options: Featu
             pois_missing: !staged.present.pois,
             events_missing: !staged.present.events,
           });
-          // Streamed into one scratch file per (cell group, month), already in the output types;
-          // scratch files are read once, so they are written without compression.
+          // Streamed into one scratch file per (run, cell group, year), already in the output
+          // types; scratch files are read once, so they are written without compression.
           await c.run(
-            `COPY (SELECT ${outputColumns()}, strftime(DATE '1970-01-01' + day, '%Y-%m') AS month FROM (${featureQuery}) AS chunk_features) ` +
-              `TO ${sqlString(join(scratch, `g${g}`))} (FORMAT parquet, COMPRESSION uncompressed, PARTITION_BY (month))`,
+            `COPY (SELECT ${outputColumns()}, year(DATE '1970-01-01' + day)::VARCHAR AS year FROM (${featureQuery}) AS chunk_features) ` +
+              `TO ${sqlString(join(scratch, `r${r}g${g}`))} (FORMAT parquet, COMPRESSION uncompressed, PARTITION_BY (year))`,
           );
           step('40_features.sql', { from: isoDay(runFrom), to: isoDay(runTo), cells: `${cellFrom}..${cellTo}`, group: `${g + 1}/${groups.length}` });
         }
-        for (const m of run) {
-          const file = `${PARTS_DIR}/${m.month}.parquet`;
-          const rows = await writePart(session, join(featuresDir, file), join(scratch, 'g*', `month=${m.month}`, '*.parquet'));
-          parts.set(m.month, { month: m.month, file, from: isoDay(m.first), to: isoDay(m.last), rows, key: m.key });
-        }
-        rmSync(scratch, { recursive: true, force: true });
-        step('month parts written', { months: run.length });
         progress.tick();
       }
       progress.done();
+      // Year parts: kept months of the old part plus the recomputed months, ordered by day and cell.
+      for (const year of years) {
+        if (parts.has(year)) continue;
+        const months = monthsOf(year);
+        const kept = months.filter(reusable);
+        const sources = [`SELECT * FROM read_parquet(${sqlString(join(scratch, '*', `year=${year}`, '*.parquet'))}, hive_partitioning = false)`];
+        if (kept.length > 0) {
+          const old = join(featuresDir, previousParts.get(year)!.file);
+          sources.push(`SELECT * FROM read_parquet(${sqlString(old)}) WHERE strftime(day, '%Y-%m') IN (${kept.map((m) => sqlString(m.month)).join(', ')})`);
+        }
+        const file = `${PARTS_DIR}/${year}.parquet`;
+        const path = join(featuresDir, file);
+        const temporary = `${path}.${process.pid}.tmp`;
+        await c.run(`COPY (SELECT * FROM (${sources.join(' UNION ALL ')}) ORDER BY day, cell_index) TO ${sqlString(temporary)} (FORMAT parquet, COMPRESSION zstd)`);
+        renameSync(temporary, path);
+        const [counted] = await queryRows<{ n: bigint }>(c, `SELECT count(*) AS n FROM read_parquet(${sqlString(path)})`);
+        const monthKeys = Object.fromEntries(months.map((m) => [m.month, m.key]));
+        parts.set(year, {
+          year,
+          file,
+          from: isoDay(months[0].first),
+          to: isoDay(months[months.length - 1].last),
+          rows: Number(counted.n),
+          key: createHash('sha256').update(JSON.stringify(monthKeys)).digest('hex'),
+          month_keys: monthKeys,
+        });
+      }
+      rmSync(scratch, { recursive: true, force: true });
+      step('year parts written', { years: years.length - [...parts.values()].filter((p) => previousParts.get(p.year) === p).length });
     }
-    const orderedParts = featureMonths.map((m) => parts.get(m.month)!);
-    // Parts of months no longer in range are removed.
-    for (const p of previous?.parts ?? []) if (!parts.has(p.month) || parts.get(p.month)!.file !== p.file) rmSync(join(featuresDir, p.file), { force: true });
+    const orderedParts = years.map((year) => parts.get(year)!);
+    // Parts of years no longer in range are removed.
+    for (const p of previous?.parts ?? []) if (!parts.has(p.year) || parts.get(p.year)!.file !== p.file) rmSync(join(featuresDir, p.file), { force: true });
 
     const parquetPath = join(featuresDir, FEATURES_FILE);
     const temporary = join(featuresDir, `.${FEATURES_FILE}.${process.pid}.tmp`);
@@ -375,15 +402,4 @@ function outputColumns(): string {
     ...FEATURE_NAMES.map((f) => `${f}::FLOAT AS ${f}`),
     ...FLAG_NAMES.map((f) => `${f}::BOOLEAN AS ${f}`),
   ].join(', ');
-}
-
-/** One month part from the scratch files of every cell group, ordered by day and cell. */
-async function writePart(session: DuckSession, path: string, scratchGlob: string): Promise<number> {
-  const temporary = `${path}.${process.pid}.tmp`;
-  await session.connection.run(
-    `COPY (SELECT * FROM read_parquet(${sqlString(scratchGlob)}, hive_partitioning = false) ORDER BY day, cell_index) TO ${sqlString(temporary)} (FORMAT parquet, COMPRESSION zstd)`,
-  );
-  renameSync(temporary, path);
-  const [r] = await queryRows<{ n: bigint }>(session.connection, `SELECT count(*) AS n FROM read_parquet(${sqlString(path)})`);
-  return Number(r.n);
 }

@@ -87,23 +87,23 @@ describe('incremental builds', () => {
       facility_status: ds.facility_status!.filter((f) => f.at.slice(0, 10) <= last),
     });
     const out = tempOut();
-    const first = await build(cut(full, '2024-02-10'), grid, '2024-01-01', '2024-02-10', out);
-    expect(first.result.recomputedMonths).toEqual(['2024-01', '2024-02']);
-    const nightly = await build(cut(full, '2024-02-11'), grid, '2024-01-01', '2024-02-11', out);
-    expect(nightly.result.reusedMonths).toEqual(['2024-01']);
+    const first = await build(cut(full, '2024-02-10'), grid, '2023-12-01', '2024-02-10', out);
+    expect(first.result.recomputedMonths).toEqual(['2023-12', '2024-01', '2024-02']);
+    const nightly = await build(cut(full, '2024-02-11'), grid, '2023-12-01', '2024-02-11', out);
+    expect(nightly.result.reusedMonths).toEqual(['2023-12', '2024-01']);
     expect(nightly.result.recomputedMonths).toEqual(['2024-02']);
-    const again = await build(cut(full, '2024-02-11'), grid, '2024-01-01', '2024-02-11', out);
+    const again = await build(cut(full, '2024-02-11'), grid, '2023-12-01', '2024-02-11', out);
     expect(again.result.recomputedMonths).toEqual([]);
-    const recompute = await build(cut(full, '2024-02-11'), grid, '2024-01-01', '2024-02-11');
+    const recompute = await build(cut(full, '2024-02-11'), grid, '2023-12-01', '2024-02-11');
     expect(nightly.rows).toEqual(recompute.rows);
     expect(again.rows).toEqual(recompute.rows);
 
-    // A late correction in December (before the feature range) changes every feature month.
+    // A late correction in November (before the feature range) changes every feature month.
     const corrected = cut(full, '2024-02-11');
-    corrected.incidents = [...corrected.incidents, incident('2023-12-20', 1, 1, 'fire')];
-    const late = await build(corrected, grid, '2024-01-01', '2024-02-11', out);
-    expect(late.result.recomputedMonths).toEqual(['2024-01', '2024-02']);
-    expect(late.rows).toEqual((await build(corrected, grid, '2024-01-01', '2024-02-11')).rows);
+    corrected.incidents = [...corrected.incidents, incident('2023-11-20', 1, 1, 'fire')];
+    const late = await build(corrected, grid, '2023-12-01', '2024-02-11', out);
+    expect(late.result.recomputedMonths).toEqual(['2023-12', '2024-01', '2024-02']);
+    expect(late.rows).toEqual((await build(corrected, grid, '2023-12-01', '2024-02-11')).rows);
   });
 });
 
