@@ -320,9 +320,17 @@ export async function buildFeatures(dataset: Dataset, grid: Grid, options: Featu
 
     const parquetPath = join(featuresDir, FEATURES_FILE);
     const temporary = join(featuresDir, `.${FEATURES_FILE}.${process.pid}.tmp`);
-    const list = `[${orderedParts.map((p) => sqlString(join(featuresDir, p.file))).join(', ')}]`;
-    await session.connection.run(`COPY (SELECT * FROM read_parquet(${list})) TO ${sqlString(temporary)} (FORMAT parquet, COMPRESSION zstd)`);
-    renameSync(temporary, parquetPath);
+    // Unchanged parts in the same order: the previous features.parquet is already their concatenation.
+    const unchanged =
+      previous !== null &&
+      existsSync(parquetPath) &&
+      previous.parts.length === orderedParts.length &&
+      previous.parts.every((p, i) => p.key === orderedParts[i].key && p.file === orderedParts[i].file && p.rows === orderedParts[i].rows);
+    if (!unchanged) {
+      const list = `[${orderedParts.map((p) => sqlString(join(featuresDir, p.file))).join(', ')}]`;
+      await session.connection.run(`COPY (SELECT * FROM read_parquet(${list})) TO ${sqlString(temporary)} (FORMAT parquet, COMPRESSION zstd)`);
+      renameSync(temporary, parquetPath);
+    }
 
     const [counts] = await queryRows<Record<string, bigint | number>>(
       session.connection,
