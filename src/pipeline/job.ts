@@ -29,7 +29,9 @@ export async function runNightly(config: Config, log: Logger, options: NightlyOp
   const now = options.now ?? (() => new Date());
   const context = nightlyContext(config, log);
   const started = now();
-  const runId = runIdOf(started);
+  // Two runs started within the same second (a quick rerun after a failure) keep separate summaries.
+  let runId = runIdOf(started);
+  for (let k = 2; existsSync(join(context.runsDir, runId)); k++) runId = `${runIdOf(started)}-${k}`;
   const lock = acquireLock(join(context.runsDir, 'nightly.lock'), 'firerisk nightly', (holder) =>
     log.warn(`cleared a stale lock of pid ${holder.pid} (started ${holder.started_at}); that run died without finishing, this run completes it`),
   );

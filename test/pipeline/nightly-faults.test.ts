@@ -8,6 +8,7 @@ import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'no
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.ts';
 import { readChampion } from '../../src/model/registry.ts';
 import { readState } from '../../src/pipeline/runner.ts';
 import {
@@ -45,7 +46,7 @@ const scoresDir = (ws: string) => join(ws, 'out', 'scores');
 function startReader(ws: string) {
   const seen: Array<{ latest: string; manifestLatest: string | null }> = [];
   const failures: string[] = [];
-  const timer = setInterval(() => {
+  const read = () => {
     try {
       const bytes = readFileSync(join(scoresDir(ws), 'latest.geojson'));
       JSON.parse(bytes.toString('utf8'));
@@ -54,8 +55,10 @@ function startReader(ws: string) {
     } catch (error) {
       failures.push((error as Error).message);
     }
-  }, 20);
-  return { seen, failures, stop: () => clearInterval(timer) };
+  };
+  read();
+  const timer = setInterval(read, 20);
+  return { seen, failures, stop: () => (clearInterval(timer), read()) };
 }
 
 describe('firerisk nightly under kill -9 and a second job', () => {
@@ -71,15 +74,15 @@ describe('firerisk nightly under kill -9 and a second job', () => {
     expect(existsSync(scoresDir(ws))).toBe(false);
     expect(Object.keys(readState(join(ws, 'out', 'runs')).stages)).toEqual(['validate', 'grid', 'features']);
 
-    const rerun = startCli(ws, config);
-    expect(await rerun.exit).toEqual({ code: 0, signal: null });
-    expect(rerun.stderr).toEqual(
+    // The rerun (in process): same configuration, read from the same file.
+    const { summary, lines } = await nightlyIn(ws, loadConfig(config));
+    expect(summary.exit_code).toBe(0);
+    expect(lines).toEqual(
       expect.arrayContaining([expect.stringMatching(new RegExp(`^warn: cleared a stale lock of pid ${job.child.pid} \\(started .*\\); that run died without finishing, this run completes it$`))]),
     );
-    const summary = lastSummary(ws);
     expect(summary.status).toBe('ok');
     expect(statuses(summary)).toEqual({ validate: 'skipped', grid: 'skipped', features: 'skipped', train: 'ran', evaluate: 'ran', gate: 'ran', publish: 'ran' });
-    expect(rerun.stdout.join('\n')).toMatch(/^run \S+: OK/);
+    expect(lastSummary(ws)).toEqual(summary);
     expect(existsSync(lockFile(ws))).toBe(false);
     const { manifest, latest } = checkPublished(scoresDir(ws));
     expect(manifest.model_version).toBe(readChampion(join(ws, 'models'), 'district')!.model_id);
@@ -103,10 +106,11 @@ describe('firerisk nightly under kill -9 and a second job', () => {
       const state = readState(join(ws, 'out', 'runs'));
       expect(Object.keys(state.stages)).toEqual(['validate', 'grid', 'features', 'train', 'evaluate', 'gate', 'publish']);
 
-      const rerun = startCli(ws, config);
-      expect(await rerun.exit).toEqual({ code: 0, signal: null });
-      expect(rerun.stderr).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^warn: cleared a stale lock of pid ${job.child.pid} `))]));
-      expect(statuses(lastSummary(ws))).toEqual({ validate: 'skipped', grid: 'skipped', features: 'skipped', train: 'skipped', evaluate: 'skipped', gate: 'skipped', publish: 'ran' });
+      // The rerun in process; the reader keeps reading between its steps.
+      const { summary, lines } = await nightlyIn(ws, loadConfig(config));
+      expect(summary.exit_code).toBe(0);
+      expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^warn: cleared a stale lock of pid ${job.child.pid} `))]));
+      expect(statuses(summary)).toEqual({ validate: 'skipped', grid: 'skipped', features: 'skipped', train: 'skipped', evaluate: 'skipped', gate: 'skipped', publish: 'ran' });
     } finally {
       reader.stop();
     }

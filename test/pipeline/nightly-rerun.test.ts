@@ -4,7 +4,7 @@
  * beforeAll; each test works on its own copy of that workspace.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listModels, readChampion } from '../../src/model/registry.ts';
@@ -71,12 +71,14 @@ describe('firerisk nightly on a small district', () => {
     const before = snapshot(join(ws, 'out', 'scores'));
     const champion = readChampion(join(ws, 'models'), 'district')!.model_id;
 
-    const again = await nightlyIn(ws);
+    // Both reruns read the same clock: their run ids must still differ.
+    const clock = () => new Date('2021-07-01T02:00:00.000Z');
+    const again = await nightlyIn(ws, smallConfig(), { now: clock });
     expect(again.summary.status).toBe('ok');
     expect(statuses(again.summary)).toEqual(all('skipped'));
     expect(snapshot(join(ws, 'out', 'scores'))).toEqual(before);
 
-    const forced = await nightlyIn(ws, smallConfig(), { force: true });
+    const forced = await nightlyIn(ws, smallConfig(), { force: true, now: clock });
     expect(forced.summary.status).toBe('ok');
     expect(statuses(forced.summary)).toEqual(all('ran'));
     expect(stage(forced.summary, 'train')!.report!.details!.model_id).toBe(champion);
@@ -84,6 +86,11 @@ describe('firerisk nightly on a small district', () => {
     expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
     for (const [name, bytes] of before) expect(after.get(name)!.equals(bytes), name).toBe(true);
     expect(readChampion(join(ws, 'models'), 'district')!.model_id).toBe(champion);
+    // Each run keeps its own summary, even two started within the same second.
+    const runs = readdirSync(join(ws, 'out', 'runs'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+    expect([again.summary.run_id, forced.summary.run_id]).toEqual(['20210701T020000Z', '20210701T020000Z-2']);
+    expect(runs).toEqual([again.summary.run_id, forced.summary.run_id, baseSummary.run_id]);
+    expect(JSON.parse(readFileSync(join(ws, 'out', 'runs', again.summary.run_id, 'summary.json'), 'utf8'))).toEqual(again.summary);
   });
 
   it('weather.csv mostly invalid: exit 3 at validate, one line naming the file, previous scores untouched', async () => {
