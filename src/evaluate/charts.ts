@@ -1,11 +1,12 @@
 /**
  * SVG charts of a backtest, drawn with Vega-Lite and rendered headlessly by Vega (no browser, no canvas).
  */
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 import type { BacktestResult } from './backtest.ts';
 
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  // Loaded on first use: the two libraries take over a second to import, which every CLI command would pay.
+  const [vega, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
   try {
     return await view.toSVG();

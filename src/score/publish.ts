@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FireriskError } from '../util/errors.ts';
@@ -111,6 +111,7 @@ export async function publishScores(days: ScoredDay[], outDir: string, options: 
   add('warning-levels.qml', warningLevelsQml(), 'qml', null);
 
   await mkdir(outDir, { recursive: true });
+  await removeAbandonedTemporaries(outDir, io);
   const written = new Set<string>(pending.map((p) => p.path));
   const files = [...previousEntries(outDir, written), ...pending.map((p) => p.entry)].sort((a, b) => (a.path < b.path ? -1 : 1));
   const manifest: PublishManifest = {
@@ -165,4 +166,23 @@ function previousEntries(outDir: string, rewritten: Set<string>): PublishedFile[
     const path = join(outDir, entry.path);
     return existsSync(path) && statSync(path).size === entry.bytes;
   });
+}
+
+const TEMPORARY = /^\..+\.tmp-(\d+)-[0-9a-f]{8}$/;
+
+const processIsAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/** Temporary files left by a publish that was killed before it could rename or remove them. */
+async function removeAbandonedTemporaries(outDir: string, io: PublishIo): Promise<void> {
+  for (const name of readdirSync(outDir)) {
+    const match = TEMPORARY.exec(name);
+    if (match && Number(match[1]) !== process.pid && !processIsAlive(Number(match[1]))) await io.unlink(join(outDir, name)).catch(() => undefined);
+  }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nodeIo, publishScores, type PublishIo, type PublishManifest } from '../../src/score/publish.ts';
@@ -46,6 +47,16 @@ describe('publishScores', () => {
     expect(paths).toContain('scores-2026-01-15.geojson');
     expect(paths).toContain('scores-2026-01-16.geojson');
     expect(second.latest_day).toBe('2026-01-16');
+  });
+
+  it('removes temporary files abandoned by a killed publish, and only those', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'firerisk-publish-'));
+    const deadPid = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString());
+    writeFileSync(join(dir, `.scores-2026-01-15.geojson.tmp-${deadPid}-0a1b2c3d`), '{"half');
+    writeFileSync(join(dir, 'notes.txt'), 'kept');
+    await publishScores([await scoreTiny()], dir);
+    expect(readdirSync(dir).filter((name) => name.startsWith('.'))).toEqual([]);
+    expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('kept');
   });
 
   it('publishes the same bytes when rerun on the same scores', async () => {
