@@ -4,7 +4,7 @@ import type { FeatureMatrix } from '../features/matrix.ts';
 import { FireriskError, InputDataError } from '../util/errors.ts';
 import type { Logger } from '../util/log.ts';
 import type { Forecaster, PredictRates } from './types.ts';
-import { buildNetwork } from './network.ts';
+import { buildNetwork, INTERCEPT_LAYER } from './network.ts';
 import { isWeighted, negativeSubsample, permutation, takeRows } from './sampling.ts';
 import { applyScaler, fitScaler, type Scaler } from './scaler.ts';
 
@@ -157,7 +157,7 @@ function balanceOutputBias(network: tf.LayersModel, scaledX: Float32Array, p: nu
   }
   const shift = Math.log(observed / predicted);
   if (!Number.isFinite(shift)) return 0;
-  const output = network.getLayer('log_rate');
+  const output = network.getLayer(INTERCEPT_LAYER);
   const [kernel, bias] = output.getWeights();
   const shifted = tf.tidy(() => tf.add(bias, shift));
   output.setWeights([kernel, shifted]);
@@ -202,7 +202,7 @@ export async function fitModel(params: ModelParams, train: FeatureMatrix, valid:
   const validWeights = isWeighted(validRows) ? validRows.sampleWeight : undefined;
   columnIndex(featureNames, validRows, 'validation matrix');
 
-  const scaler = fitScaler(trainRows.X, p, weights);
+  const scaler = fitScaler(trainRows.X, p, weights, { logSkewness: params.log_skewness, logOffsetQuantile: params.log_offset_quantile });
   const X = applyScaler(trainRows.X, p, scaler);
   let weightSum = 0;
   let weightedFires = 0;
@@ -220,6 +220,7 @@ export async function fitModel(params: ModelParams, train: FeatureMatrix, valid:
     activation: params.activation,
     seed: params.seed,
     outputBias: Math.log(meanRate),
+    dropout: params.dropout,
   });
   const fitted: FittedModel = {
     kind: params.kind,
@@ -257,6 +258,22 @@ export async function fitModel(params: ModelParams, train: FeatureMatrix, valid:
   const ys = new Float32Array(n);
   const ws = new Float32Array(n);
   const meanWeight = weightSum / n;
+
+  // Polyak/exponential averaging of the weights over the steps: the 1/negative_rate weights make single
+  // steps noisy, and the average sits closer to the optimum than the last iterate.
+  const decay = params.weight_averaging;
+  const averaged = decay > 0 ? variables.map((v) => tf.tidy(() => tf.variable(v.clone(), false))) : [];
+  const withAveraged = <T>(f: () => T): T => {
+    if (averaged.length === 0) return f();
+    const current = variables.map((v) => v.clone());
+    variables.forEach((v, i) => v.assign(averaged[i]));
+    try {
+      return f();
+    } finally {
+      variables.forEach((v, i) => v.assign(current[i]));
+      current.forEach((t) => t.dispose());
+    }
+  };
 
   let best = validDeviance();
   let bestWeights = snapshot(network);
@@ -298,6 +315,9 @@ export async function fitModel(params: ModelParams, train: FeatureMatrix, valid:
             variables,
           ) as tf.Scalar;
         });
+        if (averaged.length > 0) {
+          tf.tidy(() => averaged.forEach((a, i) => a.assign(tf.add(tf.mul(a, decay), tf.mul(variables[i], 1 - decay)))));
+        }
         lossSum += (cost.dataSync() as Float32Array)[0];
         batches++;
         cost.dispose();
@@ -309,14 +329,14 @@ export async function fitModel(params: ModelParams, train: FeatureMatrix, valid:
         log.warn('training loss is not finite; stopping and keeping the best epoch so far', { epoch, best_epoch: bestEpoch });
         break;
       }
-      const deviance = validDeviance();
+      const deviance = withAveraged(validDeviance);
       const report: EpochReport = { epoch, train_loss: trainLoss, valid_deviance: deviance, seconds: (performance.now() - epochStart) / 1000 };
       options.onEpoch?.(report);
       log.info(`epoch ${epoch}/${params.max_epochs}`, { train_loss: Number(trainLoss.toFixed(6)), valid_deviance: Number(deviance.toFixed(6)), learning_rate: learningRate, seconds: Number(report.seconds.toFixed(2)) });
       if (deviance < best * (1 - 1e-7)) {
         best = deviance;
         bestEpoch = epoch;
-        bestWeights = snapshot(network);
+        bestWeights = withAveraged(() => snapshot(network));
       } else if (epoch - bestEpoch > params.patience) {
         log.info('early stopping', { epoch, best_epoch: bestEpoch, patience: params.patience });
         break;
@@ -328,10 +348,14 @@ export async function fitModel(params: ModelParams, train: FeatureMatrix, valid:
     }
   } finally {
     optimizer.dispose();
+    averaged.forEach((a) => a.dispose());
   }
   restore(network, bestWeights);
   if (!Number.isFinite(best)) throw new FireriskError('training diverged: the validation deviance was never finite');
-  const balance = balanceOutputBias(network, X, p, trainRows.yFires, weights);
+  const balance =
+    params.balance_window === 'validation'
+      ? balanceOutputBias(network, applyScaler(validRows.X, validRows.featureNames.length, scaler, columnIndex(featureNames, validRows)), p, validRows.yFires, validWeights ?? new Float32Array(validRows.rows).fill(1))
+      : balanceOutputBias(network, X, p, trainRows.yFires, weights);
   Object.assign(fitted.summary, {
     epochs_run: epoch,
     best_epoch: bestEpoch,

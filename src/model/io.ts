@@ -37,9 +37,9 @@ export type ModelRecord = z.input<typeof modelRecordSchema>;
 export const modelMetadataSchema = modelRecordSchema
   .extend({
     format: z.literal('firerisk-model/1'),
-    kind: z.enum(['mlp', 'glm']),
+    kind: modelSchema.shape.kind.removeDefault(),
     feature_names: z.array(z.string()).min(1),
-    scaler: z.object({ mean: z.array(z.number()), std: z.array(z.number().positive()) }).strict(),
+    scaler: z.object({ mean: z.array(z.number()), std: z.array(z.number().positive()), log_offset: z.array(z.number().min(0)).optional(), raw_mean: z.array(z.number()).optional() }).strict(),
     params: modelSchema,
     summary: z.record(z.string(), z.unknown()),
     backend: z.string(),

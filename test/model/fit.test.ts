@@ -41,7 +41,7 @@ describe('fitModel on tiny seeded data', () => {
     expect(fitted.summary.epochs_run).toBe(2);
     expect(fitted.network.inputs[0].shape).toEqual([null, 2]);
     expect(fitted.network.outputs[0].shape).toEqual([null, 1]);
-    expect(fitted.network.layers.map((l) => l.name)).toEqual(['hidden_1', 'log_rate']);
+    expect(fitted.network.layers.map((l) => l.name)).toEqual(['features', 'hidden_1', 'log_rate']);
     const rates = await predictRates(fitted, valid);
     expect(rates).toBeInstanceOf(Float32Array);
     expect(rates.length).toBe(valid.rows);
@@ -59,7 +59,19 @@ describe('fitModel on tiny seeded data', () => {
 
   it('builds a GLM without hidden layers', async () => {
     const fitted = await fitModel({ ...params, kind: 'glm' }, train, valid, log);
-    expect(fitted.network.layers.map((l) => l.name)).toEqual(['log_rate']);
+    expect(fitted.network.layers.map((l) => l.name)).toEqual(['features', 'log_rate']);
+  });
+
+  it('builds wide & deep: a linear part and an MLP added on the log scale', async () => {
+    const fitted = await fitModel({ ...params, kind: 'wide_deep' }, train, valid, log);
+    expect(fitted.network.layers.map((l) => l.name).sort()).toEqual(['deep_out', 'eta', 'features', 'hidden_1', 'log_rate']);
+    // η = (b + w·x) + v·MLP(x): with the MLP's output weights zeroed the network is exactly its GLM part.
+    const deepOut = fitted.network.getLayer('deep_out');
+    deepOut.setWeights(deepOut.getWeights().map((w) => tf.zerosLike(w)));
+    const [w, b] = fitted.network.getLayer('log_rate').getWeights().map((t) => Array.from(t.dataSync()));
+    const x = [0.5, -1.25];
+    const eta = (fitted.network.predict(tf.tensor2d([x])) as tf.Tensor).dataSync()[0];
+    expect(eta).toBeCloseTo(b[0] + w[0] * x[0] + w[1] * x[1], 5);
   });
 
   it('matches columns by name and names a missing feature', async () => {
@@ -72,6 +84,23 @@ describe('fitModel on tiny seeded data', () => {
     const missing = { ...valid, featureNames: ['x1', 'x3'] };
     await expect(predictRates(fitted, missing)).rejects.toThrow(InputDataError);
     await expect(predictRates(fitted, missing)).rejects.toThrow(/lacks feature "x2"/);
+  });
+
+  it('balance_window validation: the intercept follows the level of the validation window', async () => {
+    // The validation window's fires doubled (a level drift after training): Σ predicted there = Σ observed.
+    const drifted = { ...valid, yFires: valid.yFires.map((y) => 2 * y) };
+    const fitted = await fitModel({ ...params, balance_window: 'validation' }, train, drifted, log);
+    expect(sum(await predictRates(fitted, drifted)) / sum(drifted.yFires)).toBeCloseTo(1, 4);
+    const onTrain = await fitModel(params, train, drifted, log);
+    expect(sum(await predictRates(onTrain, drifted)) / sum(drifted.yFires)).toBeLessThan(0.8);
+  });
+
+  it('weight averaging is seeded too, and keeps the averaged weights (not the last iterate)', async () => {
+    const averaged = { ...params, weight_averaging: 0.9 };
+    const a = await predictRates(await fitModel(averaged, train, valid, log), valid);
+    const b = await predictRates(await fitModel(averaged, train, valid, log), valid);
+    expect(Array.from(b)).toEqual(Array.from(a));
+    expect(Array.from(await predictRates(await fitModel(params, train, valid, log), valid))).not.toEqual(Array.from(a));
   });
 
   it('does not leak tensors', async () => {
