@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { defaultReportDir, evaluateFromFiles } from '../../evaluate/run.ts';
 import { contextFrom } from '../context.ts';
 
 interface EvaluateOptions {
@@ -21,6 +20,7 @@ export function registerEvaluate(program: Command): void {
     .option('--grid <path>', 'grid.json or its folder (default: <out>/grid)')
     .option('--report <dir>', 'report folder (default: <out>/evaluation)')
     .action(async function (this: Command, options: EvaluateOptions) {
+      const { defaultReportDir, evaluateFromFiles } = await import('../../evaluate/run.ts');
       const { config, log } = contextFrom(this);
       const out = options.out ?? config.paths.out;
       const { files } = await evaluateFromFiles({

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { runFeatures } from '../../features/run.ts';
 import { UsageError } from '../../util/errors.ts';
 import { contextFrom } from '../context.ts';
 
@@ -15,6 +14,7 @@ export function registerFeatures(program: Command): void {
     .option('--to <day>', 'last feature day YYYY-MM-DD (default: features.to, else the last weather day)')
     .option('--full', 'recompute every month instead of reusing unchanged ones')
     .action(async function (this: Command, options: { data?: string; out?: string; from?: string; to?: string; full?: boolean }) {
+      const { runFeatures } = await import('../../features/run.ts');
       const { config, log } = contextFrom(this);
       for (const [name, value] of [['--from', options.from], ['--to', options.to]] as const) {
         if (value !== undefined && !ISO_DAY.test(value)) throw new UsageError(`${name}: expected a day YYYY-MM-DD, got '${value}'`);

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { runNightly } from '../../pipeline/job.ts';
 import { formatSummary } from '../../pipeline/summary.ts';
 import { contextFrom } from '../context.ts';
 
@@ -12,6 +11,7 @@ export function registerNightly(program: Command): void {
     .option('--force', 'rerun every stage even if its inputs did not change')
     .option('--synthetic', 'generate the synthetic district into paths.data if that folder does not exist')
     .action(async function (this: Command, options: { force?: boolean; synthetic?: boolean }) {
+      const { runNightly } = await import('../../pipeline/job.ts');
       const { config, log } = contextFrom(this);
       const globals = this.optsWithGlobals() as { json?: boolean };
       const summary = await runNightly(config, log, { force: options.force, synthesizeIfMissing: options.synthetic ? true : undefined });

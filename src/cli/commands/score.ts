@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { runScore } from '../../score/run.ts';
 import { UsageError } from '../../util/errors.ts';
 import { contextFrom } from '../context.ts';
 
@@ -11,6 +10,7 @@ export function registerScore(program: Command): void {
     .option('--days <n>', 'number of days to score from --date (default: score.days)')
     .option('--out <dir>', 'output root (default: paths.out)')
     .action(async function (this: Command, options: { date: string; days?: string; out?: string }) {
+      const { runScore } = await import('../../score/run.ts');
       const { config, log } = contextFrom(this);
       const days = options.days === undefined ? config.score.days : Number(options.days);
       if (!Number.isInteger(days) || days < 1) throw new UsageError(`--days: expected a positive integer, got '${options.days}'`);

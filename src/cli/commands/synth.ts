@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { generateSynthetic, writeSynthetic } from '../../synth/index.ts';
 import { UsageError } from '../../util/errors.ts';
 import { contextFrom } from '../context.ts';
 
@@ -15,6 +14,7 @@ export function registerSynth(program: Command): void {
     .option('--to <day>', 'last day YYYY-MM-DD (default: config synth.end)')
     .option('--forecast-days <n>', 'days of weather forecast after --to (default: config synth.forecast_days)')
     .action(async function (this: Command, options: { out: string; seed?: string; from?: string; to?: string; forecastDays?: string }) {
+      const { generateSynthetic, writeSynthetic } = await import('../../synth/index.ts');
       const { config, log } = contextFrom(this);
       const seed = options.seed === undefined ? config.synth.seed : Number(options.seed);
       if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got ${options.seed}`);

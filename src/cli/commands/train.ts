@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { runTrain } from '../../model/run.ts';
 import { contextFrom } from '../context.ts';
 
 export function registerTrain(program: Command): void {
@@ -9,6 +8,7 @@ export function registerTrain(program: Command): void {
     .option('--features <path>', 'feature Parquet (default: <paths.out>/features/features.parquet)')
     .option('--as-of <YYYY-MM-DD>', 'first day the model is for: only earlier days are read (default: the day after the last labelled day)')
     .action(async function (this: Command, options: { features?: string; asOf?: string }) {
+      const { runTrain } = await import('../../model/run.ts');
       const { config, log } = contextFrom(this);
       const r = await runTrain(config, { features: options.features, asOf: options.asOf }, log);
       const s = r.summary;

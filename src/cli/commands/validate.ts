@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { contextFrom } from '../context.ts';
-import { inspectDataset } from '../../contract/load.ts';
 import { writeQuarantine } from '../../contract/quarantine.ts';
 import { formatValidationReport } from '../../contract/summary.ts';
 import { InputDataError } from '../../util/errors.ts';
@@ -13,6 +12,7 @@ export function registerValidate(program: Command): void {
     .option('--data <dir>', 'dataset folder (default: config paths.data)')
     .option('--quarantine <dir>', 'folder for quarantined rows and validation-report.json (default: <paths.out>/quarantine)')
     .action(async function (this: Command, options: { data?: string; quarantine?: string }) {
+      const { inspectDataset } = await import('../../contract/load.ts');
       const { config, log } = contextFrom(this);
       const dataDir = options.data ?? config.paths.data;
       const quarantineDir = options.quarantine ?? join(config.paths.out, 'quarantine');
