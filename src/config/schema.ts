@@ -60,10 +60,10 @@ export const featuresSchema = z
 
 export const modelSchema = z
   .object({
-    kind: z.enum(['mlp', 'glm', 'wide_deep']).default('mlp').describe('Poisson MLP, a Poisson GLM (no hidden layers), or wide & deep: a GLM plus an MLP on the same inputs, added on the log scale.'),
+    kind: z.enum(['mlp', 'glm', 'wide_deep']).default('wide_deep').describe('Poisson MLP, a Poisson GLM (no hidden layers), or wide & deep: a GLM plus an MLP on the same inputs, added on the log scale.'),
     hidden_units: z.array(z.number().int().positive()).default([32, 16]).describe('Hidden layer widths of the MLP.'),
     activation: z.enum(['relu', 'elu']).default('relu').describe('Activation of the hidden layers of the MLP.'),
-    learning_rate: z.number().positive().default(0.003),
+    learning_rate: z.number().positive().default(0.01),
     batch_size: z.number().int().positive().default(2048),
     max_epochs: z.number().int().positive().default(30),
     patience: z.number().int().min(0).default(4).describe('Epochs without validation improvement before early stopping.'),
@@ -73,11 +73,11 @@ export const modelSchema = z
     train_years: z.number().positive().default(5).describe('Length of the training window in years, ending where validation begins.'),
     validation_days: z.number().int().positive().default(180).describe('Validation window (after the training window) for early stopping.'),
     seed: z.number().int().default(7),
-    log_skewness: z.number().positive().nullable().default(null).describe('A feature whose training-window values are non-negative with skewness above this is fed as log(x + c) (kept only when that does not raise the skewness); null = no transform. Chosen on the training window and stored with the scaler.'),
+    log_skewness: z.number().positive().nullable().default(1).describe('A feature whose training-window values are non-negative with skewness above this is fed as log(x + c) (kept only when that does not raise the skewness); null = no transform. Chosen on the training window and stored with the scaler.'),
     log_offset_quantile: z.number().gt(0).lt(1).default(0.05).describe('The offset c of log(x + c): this quantile of the feature\'s positive training values (1 for counts; a small rate for rates).'),
     balance_window: z.enum(['train', 'validation']).default('train').describe('Window on which the intercept is shifted after training so that predicted fires = observed fires: the training window, or the validation window (the most recent labelled days: follows a drift of the overall level).'),
     dropout: z.number().min(0).lt(1).default(0).describe('Dropout rate after each hidden layer (training only).'),
-    weight_averaging: z.number().min(0).lt(1).default(0).describe('Decay of the exponential moving average of the weights over the steps, used for validation and kept as the model (0 = off, last iterate).'),
+    weight_averaging: z.number().min(0).lt(1).default(0.99).describe('Decay of the exponential moving average of the weights over the steps, used for validation and kept as the model (0 = off, last iterate).'),
     backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto').describe('auto: tfjs-node if installed, else WASM, else CPU.'),
   })
   .strict();

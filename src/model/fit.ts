@@ -262,6 +262,7 @@ export async function fitModel(params: ModelParams, train: FeatureMatrix, valid:
   // Polyak/exponential averaging of the weights over the steps: the 1/negative_rate weights make single
   // steps noisy, and the average sits closer to the optimum than the last iterate.
   const decay = params.weight_averaging;
+  const batchesPerEpoch = Math.ceil(n / batch);
   const averaged = decay > 0 ? variables.map((v) => tf.tidy(() => tf.variable(v.clone(), false))) : [];
   const withAveraged = <T>(f: () => T): T => {
     if (averaged.length === 0) return f();
@@ -316,7 +317,9 @@ export async function fitModel(params: ModelParams, train: FeatureMatrix, valid:
           ) as tf.Scalar;
         });
         if (averaged.length > 0) {
-          tf.tidy(() => averaged.forEach((a, i) => a.assign(tf.add(tf.mul(a, decay), tf.mul(variables[i], 1 - decay)))));
+          // The averaging horizon is at most one epoch, so small training sets still follow the steps.
+          const d = Math.min(decay, 1 - 1 / batchesPerEpoch);
+          tf.tidy(() => averaged.forEach((a, i) => a.assign(tf.add(tf.mul(a, d), tf.mul(variables[i], 1 - d)))));
         }
         lossSum += (cost.dataSync() as Float32Array)[0];
         batches++;

@@ -7,6 +7,7 @@ import { selectBackend } from '../model/backend.ts';
 import { predictRates } from '../model/fit.ts';
 import { loadModel } from '../model/io.ts';
 import { modelDir, readChampion } from '../model/registry.ts';
+import { featureReference } from '../model/scaler.ts';
 import { addDays } from '../util/days.ts';
 import { InputDataError, UsageError } from '../util/errors.ts';
 import type { Logger } from '../util/log.ts';
@@ -44,7 +45,7 @@ export async function runScore(config: Config, options: RunScoreOptions, log: Lo
     grid,
     matrix,
     flags: matrix.flags,
-    model: { modelVersion: champion.model_id, featureNames: fitted.featureNames, featureMeans: fitted.scaler.mean, predict: (m) => predictRates(fitted, m) },
+    model: { modelVersion: champion.model_id, featureNames: fitted.featureNames, featureMeans: featureReference(fitted.scaler), predict: (m) => predictRates(fitted, m) },
     days,
     score: config.score,
   });
