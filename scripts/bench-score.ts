@@ -19,6 +19,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { FeatureMatrix } from '../src/features/matrix.ts';
 import type { Cell, GridDefinition } from '../src/grid/types.ts';
 import type { PredictRates } from '../src/model/types.ts';
+import { mulberry32 } from '../src/model/sampling.ts';
 import { publishScores } from '../src/score/publish.ts';
 import { scoreDay } from '../src/score/score.ts';
 import { dayNumber } from '../src/util/days.ts';
@@ -27,16 +28,6 @@ const FEATURES = 48;
 const HIDDEN = [32, 16];
 const PREDICT_CHUNK_ROWS = 65_536;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A square grid of `n` cells of 500 m near Beibei, rings in lon/lat by a local equirectangular approximation. */
 export function syntheticGrid(n: number): { cells: Cell[]; definition: GridDefinition } {

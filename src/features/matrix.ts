@@ -32,7 +32,8 @@ export function selectDays(matrix: FeatureMatrix, fromDay: number, toDay: number
   return selectRows(matrix, keep);
 }
 
-export function selectRows(matrix: FeatureMatrix, rowIndices: ArrayLike<number>): FeatureMatrix {
+/** Rows `rowIndices` of a matrix, in that order; training weights (`sampleWeight`) come along when present. */
+export function selectRows(matrix: FeatureMatrix & { sampleWeight?: Float32Array }, rowIndices: ArrayLike<number>): FeatureMatrix & { sampleWeight?: Float32Array } {
   const p = matrix.featureNames.length;
   const n = rowIndices.length;
   const X = new Float32Array(n * p);
@@ -40,6 +41,8 @@ export function selectRows(matrix: FeatureMatrix, rowIndices: ArrayLike<number>)
   const day = new Int32Array(n);
   const yFires = new Float32Array(n);
   const yAlarms = new Float32Array(n);
+  const prior = matrix.sampleWeight;
+  const sampleWeight = prior ? new Float32Array(n) : undefined;
   for (let k = 0; k < n; k++) {
     const i = rowIndices[k];
     X.set(matrix.X.subarray(i * p, (i + 1) * p), k * p);
@@ -47,6 +50,8 @@ export function selectRows(matrix: FeatureMatrix, rowIndices: ArrayLike<number>)
     day[k] = matrix.day[i];
     yFires[k] = matrix.yFires[i];
     yAlarms[k] = matrix.yAlarms[i];
+    if (sampleWeight && prior) sampleWeight[k] = prior[i];
   }
-  return { featureNames: matrix.featureNames, rows: n, X, cellIndex, day, yFires, yAlarms };
+  const base: FeatureMatrix = { featureNames: matrix.featureNames, rows: n, X, cellIndex, day, yFires, yAlarms };
+  return sampleWeight ? { ...base, sampleWeight } : base;
 }

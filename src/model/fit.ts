@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Config } from '../config/schema.ts';
-import type { FeatureMatrix } from '../features/matrix.ts';
+import { selectRows, type FeatureMatrix } from '../features/matrix.ts';
 import { FireriskError, InputDataError } from '../util/errors.ts';
 import type { Logger } from '../util/log.ts';
 import type { Forecaster, PredictRates } from './types.ts';
 import { buildNetwork, INTERCEPT_LAYER } from './network.ts';
-import { isWeighted, negativeSubsample, permutation, takeRows } from './sampling.ts';
+import { isWeighted, negativeSubsample, permutation } from './sampling.ts';
 import { applyScaler, fitScaler, type Scaler } from './scaler.ts';
 
 export type ModelParams = Config['model'];
@@ -88,7 +88,7 @@ export function meanPoissonDeviance(y: ArrayLike<number>, mu: ArrayLike<number>,
 function labelledRows(matrix: FeatureMatrix): FeatureMatrix & { sampleWeight?: Float32Array } {
   const keep: number[] = [];
   for (let i = 0; i < matrix.rows; i++) if (Number.isFinite(matrix.yFires[i])) keep.push(i);
-  return keep.length === matrix.rows ? matrix : takeRows(matrix, keep);
+  return keep.length === matrix.rows ? matrix : selectRows(matrix, keep);
 }
 
 /** Standardised inputs → η for every row of an already-scaled, model-ordered Float32Array. */

@@ -1,4 +1,4 @@
-import type { FeatureMatrix } from '../features/matrix.ts';
+import { selectRows, type FeatureMatrix } from '../features/matrix.ts';
 
 /** A feature matrix whose rows carry importance weights (from negative subsampling). */
 export interface WeightedMatrix extends FeatureMatrix {
@@ -82,30 +82,7 @@ export function subsampleRows(matrix: FeatureMatrix, candidates: ArrayLike<numbe
       weight.push(w0 / negativeRate);
     }
   }
-  const taken = takeRows(matrix, keep);
+  const taken = selectRows(matrix, keep);
   return { featureNames: taken.featureNames, rows: taken.rows, X: taken.X, cellIndex: taken.cellIndex, day: taken.day, yFires: taken.yFires, yAlarms: taken.yAlarms, sampleWeight: Float32Array.from(weight) };
 }
 
-/** Rows `rowIndices` of a matrix (weights included when present). */
-export function takeRows(matrix: FeatureMatrix, rowIndices: ArrayLike<number>): FeatureMatrix & { sampleWeight?: Float32Array } {
-  const p = matrix.featureNames.length;
-  const n = rowIndices.length;
-  const X = new Float32Array(n * p);
-  const cellIndex = new Int32Array(n);
-  const day = new Int32Array(n);
-  const yFires = new Float32Array(n);
-  const yAlarms = new Float32Array(n);
-  const prior = isWeighted(matrix) ? matrix.sampleWeight : undefined;
-  const sampleWeight = prior ? new Float32Array(n) : undefined;
-  for (let k = 0; k < n; k++) {
-    const i = rowIndices[k];
-    X.set(matrix.X.subarray(i * p, (i + 1) * p), k * p);
-    cellIndex[k] = matrix.cellIndex[i];
-    day[k] = matrix.day[i];
-    yFires[k] = matrix.yFires[i];
-    yAlarms[k] = matrix.yAlarms[i];
-    if (sampleWeight && prior) sampleWeight[k] = prior[i];
-  }
-  const base: FeatureMatrix = { featureNames: matrix.featureNames, rows: n, X, cellIndex, day, yFires, yAlarms };
-  return sampleWeight ? { ...base, sampleWeight } : base;
-}

@@ -1,8 +1,8 @@
-import type { FeatureMatrix } from '../features/matrix.ts';
+import { selectRows, type FeatureMatrix } from '../features/matrix.ts';
 import { isoDay } from '../util/days.ts';
 import { UsageError } from '../util/errors.ts';
 import type { ModelParams } from './fit.ts';
-import { subsampleRows, takeRows, type WeightedMatrix } from './sampling.ts';
+import { subsampleRows, type WeightedMatrix } from './sampling.ts';
 
 export interface DayWindow {
   /** First day (day number, inclusive). */
@@ -46,7 +46,7 @@ export function trainingWindows(matrix: FeatureMatrix, params: ModelParams, firs
   if (validIdx.length === 0) throw new UsageError(`no labelled feature rows in the validation window (${isoDay(validWindow.fromDay)}..${isoDay(validWindow.toDay)})`);
   return {
     train: subsampleRows(matrix, trainIdx, params.negative_rate, params.seed),
-    valid: takeRows(matrix, validIdx),
+    valid: selectRows(matrix, validIdx),
     trainWindow,
     validWindow,
   };

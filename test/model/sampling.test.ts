@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cellDayUniform, negativeSubsample, permutation, takeRows } from '../../src/model/sampling.ts';
+import { cellDayUniform, negativeSubsample, permutation } from '../../src/model/sampling.ts';
+import { selectRows } from '../../src/features/matrix.ts';
 import { plantedWorld } from './synthetic.ts';
 
 describe('negativeSubsample', () => {
@@ -24,7 +25,7 @@ describe('negativeSubsample', () => {
   });
 
   it('decides per (cell, day, seed), whatever the row order or window', () => {
-    const reversed = takeRows(world.matrix, Array.from({ length: world.matrix.rows }, (_, k) => world.matrix.rows - 1 - k));
+    const reversed = selectRows(world.matrix, Array.from({ length: world.matrix.rows }, (_, k) => world.matrix.rows - 1 - k));
     const key = (m: { rows: number; cellIndex: Int32Array; day: Int32Array }) => Array.from({ length: m.rows }, (_, k) => `${m.cellIndex[k]}:${m.day[k]}`).sort();
     expect(key(negativeSubsample(reversed, 0.2, 1))).toEqual(key(negativeSubsample(world.matrix, 0.2, 1)));
     expect(key(negativeSubsample(world.matrix, 0.2, 2))).not.toEqual(key(negativeSubsample(world.matrix, 0.2, 1)));
