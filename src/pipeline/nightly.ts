@@ -57,6 +57,7 @@ const featuresPath = (c: NightlyContext) => join(featuresDir(c), FEATURES_FILE);
 const featureManifestPath = (c: NightlyContext) => join(featuresDir(c), MANIFEST_FILE);
 const gridPath = (c: NightlyContext) => join(c.outDir, 'grid', GRID_FILE);
 const json = (value: unknown) => JSON.stringify(value);
+const publishedManifest = (c: NightlyContext) => join(scoresDirOf(c.outDir), 'manifest.json');
 
 /** Hash of the input feeds; the ground truth (synthetic data only) is hashed apart, since only evaluation reads it. */
 async function dataHash(c: NightlyContext): Promise<string> {
@@ -243,7 +244,16 @@ export const nightlyStages: Stage<NightlyContext>[] = [
     name: 'publish',
     description: 'score the next day(s) with the champion and publish GeoJSON, CSV, HTML',
     fingerprint: async (c) =>
-      sha256(json({ champion: readChampion(c.modelsDir, c.datasetName)?.model_id ?? null, features: featuresKey(c), grid: await sha256File(gridPath(c)), score: c.config.score })),
+      sha256(
+        json({
+          champion: readChampion(c.modelsDir, c.datasetName)?.model_id ?? null,
+          features: featuresKey(c),
+          grid: await sha256File(gridPath(c)),
+          score: c.config.score,
+          // A manual `firerisk score` in between changes what is published; the nightly puts its own day back.
+          published: existsSync(publishedManifest(c)) ? await sha256File(publishedManifest(c)) : null,
+        }),
+      ),
     async run(c) {
       const manifest = featureManifest(c);
       const date = addDays(manifest.labels_until, 1);

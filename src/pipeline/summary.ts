@@ -29,7 +29,7 @@ export function formatSummary(summary: RunSummary): string {
   }
   for (const stage of summary.stages) {
     const headline = stage.report?.details?.headline;
-    if (typeof headline === 'string') lines.push(`${stage.name}: ${headline}`);
+    if (typeof headline === 'string') lines.push(`${stage.name}: ${stage.status === 'skipped' ? '(unchanged since an earlier run) ' : ''}${headline}`);
   }
   if (summary.error) lines.push(`error: ${summary.error}`);
   for (const warning of summary.warnings) lines.push(`warning: ${warning}`);

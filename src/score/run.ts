@@ -8,7 +8,7 @@ import { predictRates } from '../model/fit.ts';
 import { loadModel } from '../model/io.ts';
 import { modelDir, readChampion } from '../model/registry.ts';
 import { featureReference } from '../model/scaler.ts';
-import { addDays } from '../util/days.ts';
+import { addDays, isValidDay } from '../util/days.ts';
 import { InputDataError, UsageError } from '../util/errors.ts';
 import type { Logger } from '../util/log.ts';
 import { publishScores, type PublishManifest } from './publish.ts';
@@ -27,7 +27,7 @@ export interface RunScoreOptions {
 
 /** The edge of scoring: reads the grid, the champion model and the features; scores; publishes. */
 export async function runScore(config: Config, options: RunScoreOptions, log: Logger): Promise<{ manifest: PublishManifest; outDir: string }> {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(options.date)) throw new UsageError(`--date: expected YYYY-MM-DD, got '${options.date}'`);
+  if (!isValidDay(options.date)) throw new UsageError(`--date: expected a calendar day YYYY-MM-DD, got '${options.date}'`);
   if (!Number.isInteger(options.days) || options.days < 1) throw new UsageError(`--days: expected a positive integer, got '${options.days}'`);
   const outRoot = options.out ?? config.paths.out;
   const grid = readGrid(join(outRoot, 'grid'));

@@ -14,6 +14,13 @@ export function dayNumber(isoDay: string): number {
   return Math.round(ms / MS_PER_DAY);
 }
 
+/** True for a real calendar day written YYYY-MM-DD (2026-02-30 and 2026-13-01 are not). */
+export function isValidDay(text: string): boolean {
+  if (!ISO_DAY.test(text)) return false;
+  const ms = Date.parse(`${text}T00:00:00Z`);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === text;
+}
+
 export function isoDay(day: number): string {
   return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
 }

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listModels, readChampion } from '../../src/model/registry.ts';
 import type { RunSummary } from '../../src/pipeline/summary.ts';
+import { runScore } from '../../src/score/run.ts';
+import { createMemoryLogger } from '../../src/util/log.ts';
 import {
   CLI,
   checkPublished,
@@ -91,6 +93,23 @@ describe('firerisk nightly on a small district', () => {
     expect([again.summary.run_id, forced.summary.run_id]).toEqual(['20210701T020000Z', '20210701T020000Z-2']);
     expect(runs).toEqual([again.summary.run_id, forced.summary.run_id, baseSummary.run_id]);
     expect(JSON.parse(readFileSync(join(ws, 'out', 'runs', again.summary.run_id, 'summary.json'), 'utf8'))).toEqual(again.summary);
+  });
+
+  it('after a manual `firerisk score` of another day, the next nightly publishes its own day again', async () => {
+    const ws = track(copyWorkspace(base, 'nightly-manual-score'));
+    const config = smallConfig();
+    const previous = process.cwd();
+    process.chdir(ws);
+    try {
+      await runScore(config, { date: '2021-07-02', days: 1 }, createMemoryLogger());
+    } finally {
+      process.chdir(previous);
+    }
+    expect(checkPublished(join(ws, 'out', 'scores')).manifest.latest_day).toBe('2021-07-02');
+    const rerun = await nightlyIn(ws, config);
+    expect(statuses(rerun.summary)).toEqual({ ...all('skipped'), publish: 'ran' });
+    expect(checkPublished(join(ws, 'out', 'scores')).manifest.latest_day).toBe('2021-07-01');
+    expect(statuses((await nightlyIn(ws, config)).summary)).toEqual(all('skipped'));
   });
 
   it('weather.csv mostly invalid: exit 3 at validate, one line naming the file, previous scores untouched', async () => {

@@ -22,7 +22,7 @@ describe('run summary', () => {
     expect(text).toContain('run 20261128T010000Z: OK');
     expect(text).toMatch(/validate\s+ran\s+3\.3\s+1,200\s+1,190\s+10/);
     expect(text).toMatch(/publish\s+skipped\s+0\.0\s+-\s+-\s+-/);
-    expect(text).toContain('publish: published 1 day, 3,000 cells');
+    expect(text).toContain('publish: (unchanged since an earlier run) published 1 day, 3,000 cells');
     expect(text).toContain('warning: validate: crowd_flow: 1 day missing');
   });
 
