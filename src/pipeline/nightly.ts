@@ -290,4 +290,3 @@ export function tidyRegistry(c: NightlyContext): string[] {
   return pruneModels(c.modelsDir, c.datasetName, c.config.retention.models);
 }
 
-export const publishedDir = (c: NightlyContext) => scoresDirOf(c.outDir);
