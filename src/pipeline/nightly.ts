@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/schema.ts';
 import type { Dataset } from '../contract/dataset.ts';
 import { inspectDataset } from '../contract/load.ts';
@@ -36,7 +37,7 @@ export interface NightlyContext {
   /** Registry name of the dataset: the data folder's name. */
   datasetName: string;
   runsDir: string;
-  memo: { dataHash?: string; truthHash?: string; dataset?: Dataset; grid?: Grid };
+  memo: { dataHash?: string; truthHash?: string; codeHash?: string; dataset?: Dataset; grid?: Grid };
 }
 
 export function nightlyContext(config: Config, log: Logger): NightlyContext {
@@ -57,12 +58,19 @@ const featuresPath = (c: NightlyContext) => join(featuresDir(c), FEATURES_FILE);
 const featureManifestPath = (c: NightlyContext) => join(featuresDir(c), MANIFEST_FILE);
 const gridPath = (c: NightlyContext) => join(c.outDir, 'grid', GRID_FILE);
 const json = (value: unknown) => JSON.stringify(value);
+const SOURCE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 const publishedManifest = (c: NightlyContext) => join(scoresDirOf(c.outDir), 'manifest.json');
 
 /** Hash of the input feeds; the ground truth (synthetic data only) is hashed apart, since only evaluation reads it. */
 async function dataHash(c: NightlyContext): Promise<string> {
   c.memo.dataHash ??= await sha256Tree(c.dataDir, { exclude: ['truth'] });
   return c.memo.dataHash;
+}
+
+/** Hash of the pipeline's own code: after an upgrade every stage runs again, even on unchanged data. */
+async function codeHash(c: NightlyContext): Promise<string> {
+  c.memo.codeHash ??= await sha256Tree(SOURCE_DIR);
+  return c.memo.codeHash;
 }
 
 async function truthHash(c: NightlyContext): Promise<string> {
@@ -112,7 +120,7 @@ export const nightlyStages: Stage<NightlyContext>[] = [
   {
     name: 'validate',
     description: 'read and validate the input feeds; quarantine bad rows',
-    fingerprint: async (c) => sha256(json({ data: await dataHash(c), validate: c.config.validate, tz: c.config.timezone })),
+    fingerprint: async (c) => sha256(json({ code: await codeHash(c), data: await dataHash(c), validate: c.config.validate, tz: c.config.timezone })),
     async run(c) {
       const loaded = await dataset(c);
       const tables = loaded.report.tables.filter((t) => t.present);
@@ -133,7 +141,7 @@ export const nightlyStages: Stage<NightlyContext>[] = [
   {
     name: 'grid',
     description: 'lay the district grid',
-    fingerprint: async (c) => sha256(json({ data: await dataHash(c), grid: c.config.grid })),
+    fingerprint: async (c) => sha256(json({ code: await codeHash(c), data: await dataHash(c), grid: c.config.grid })),
     async run(c) {
       const { grid, warnings } = gridForDataset(await dataset(c), c.config.grid);
       const previous = existsSync(gridPath(c)) ? readGrid(gridPath(c)) : undefined;
@@ -150,7 +158,7 @@ export const nightlyStages: Stage<NightlyContext>[] = [
   {
     name: 'features',
     description: 'join the feeds onto (cell, day) features in DuckDB (incremental by month)',
-    fingerprint: async (c) => sha256(json({ data: await dataHash(c), grid: await sha256File(gridPath(c)), features: c.config.features, tz: c.config.timezone })),
+    fingerprint: async (c) => sha256(json({ code: await codeHash(c), data: await dataHash(c), grid: await sha256File(gridPath(c)), features: c.config.features, tz: c.config.timezone })),
     async run(c) {
       c.memo.grid ??= readGrid(gridPath(c));
       const result = await buildFeatures(await dataset(c), c.memo.grid, { outDir: c.outDir, config: c.config }, c.log);
@@ -176,7 +184,7 @@ export const nightlyStages: Stage<NightlyContext>[] = [
   {
     name: 'train',
     description: 'train the challenger up to the gate window',
-    fingerprint: async (c) => sha256(json({ features: featuresKey(c), model: c.config.model, gate_days: c.config.gate.window_days })),
+    fingerprint: async (c) => sha256(json({ code: await codeHash(c), features: featuresKey(c), model: c.config.model, gate_days: c.config.gate.window_days })),
     async run(c) {
       const window = gateWindow(c);
       const trained = await runTrain(c.config, { features: featuresPath(c), asOf: window.from }, c.log);
@@ -197,7 +205,7 @@ export const nightlyStages: Stage<NightlyContext>[] = [
   {
     name: 'evaluate',
     description: 'rolling-origin backtest of the model against the baselines (and the oracle on synthetic data)',
-    fingerprint: async (c) => sha256(json({ features: featuresKey(c), model: c.config.model, evaluate: c.config.evaluate, truth: await truthHash(c) })),
+    fingerprint: async (c) => sha256(json({ code: await codeHash(c), features: featuresKey(c), model: c.config.model, evaluate: c.config.evaluate, truth: await truthHash(c) })),
     async run(c) {
       const reportDir = defaultReportDir(c.outDir);
       const { result, files } = await evaluateFromFiles({ featuresPath: featuresPath(c), gridPath: gridPath(c), dataDir: c.dataDir, reportDir, config: c.config, log: c.log });
@@ -218,7 +226,7 @@ export const nightlyStages: Stage<NightlyContext>[] = [
     name: 'gate',
     description: 'promote the challenger only if it is no worse than the champion on the gate window',
     fingerprint: async (c) =>
-      sha256(json({ challenger: lastRecorded(c, 'train', 'model_id'), champion: readChampion(c.modelsDir, c.datasetName)?.model_id ?? null, gate: c.config.gate, features: featuresKey(c) })),
+      sha256(json({ code: await codeHash(c), challenger: lastRecorded(c, 'train', 'model_id'), champion: readChampion(c.modelsDir, c.datasetName)?.model_id ?? null, gate: c.config.gate, features: featuresKey(c) })),
     async run(c) {
       const challengerId = lastRecorded(c, 'train', 'model_id');
       if (!challengerId) throw new Error('gate: no challenger recorded by the train stage');
@@ -245,7 +253,7 @@ export const nightlyStages: Stage<NightlyContext>[] = [
     description: 'score the next day(s) with the champion and publish GeoJSON, CSV, HTML',
     fingerprint: async (c) =>
       sha256(
-        json({
+        json({ code: await codeHash(c),
           champion: readChampion(c.modelsDir, c.datasetName)?.model_id ?? null,
           features: featuresKey(c),
           grid: await sha256File(gridPath(c)),
