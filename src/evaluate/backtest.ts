@@ -12,6 +12,7 @@
  */
 import type { Config } from '../config/schema.ts';
 import { selectRows, type FeatureMatrix } from '../features/matrix.ts';
+import { permutation } from '../model/sampling.ts';
 import type { Forecaster, PredictRates } from '../model/types.ts';
 import { isoDay } from '../util/days.ts';
 import { UsageError } from '../util/errors.ts';
@@ -111,26 +112,6 @@ function summary(metrics: ForecastMetrics): MetricSummary {
   return rest;
 }
 
-/** Seeded Fisher–Yates permutation (mulberry32). */
-function shuffled(n: number, seed: number): Uint32Array {
-  let s = seed >>> 0;
-  const random = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const p = new Uint32Array(n);
-  for (let i = 0; i < n; i++) p[i] = i;
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    const t = p[i];
-    p[i] = p[j];
-    p[j] = t;
-  }
-  return p;
-}
 
 /**
  * Permutation importance: the increase of mean Poisson deviance when one feature column is shuffled
@@ -142,7 +123,7 @@ export async function permutationImportance(predict: PredictRates, matrix: Featu
   const out: FeatureImportance[] = [];
   const X = new Float32Array(matrix.X);
   for (let j = 0; j < p; j++) {
-    const order = shuffled(matrix.rows, seed + j);
+    const order = permutation(matrix.rows, seed + j);
     for (let i = 0; i < matrix.rows; i++) X[i * p + j] = matrix.X[order[i] * p + j];
     const rates = await predict({ ...matrix, X });
     out.push({ feature: matrix.featureNames[j], deviance_increase: meanPoissonDeviance(matrix.yFires, rates) - base });

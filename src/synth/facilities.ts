@@ -1,5 +1,6 @@
 import type { FacilityStatus } from '../contract/schemas.ts';
 import type { Device, FireSource } from './geography.ts';
+import { bucketByCell } from './geo.ts';
 import { Rng } from './rng.ts';
 import { localInstantOf } from './time.ts';
 
@@ -66,13 +67,7 @@ export function simulateFacilities(seed: number, devices: readonly Device[], sou
   const diffAlarm = new Int32Array(S * (nDays + 1));
   const diffFault = new Int32Array(S * (nDays + 1));
   const cell = 0.5;
-  const grid = new Map<string, number[]>();
-  sources.forEach((s) => {
-    const k = `${Math.floor(s.x / cell)}:${Math.floor(s.y / cell)}`;
-    const list = grid.get(k);
-    if (list) list.push(s.id);
-    else grid.set(k, [s.id]);
-  });
+  const grid = bucketByCell(sources, cell);
   const nearby = (x: number, y: number) => {
     const out: number[] = [];
     for (let ix = Math.floor((x - FACILITY_RADIUS_KM) / cell); ix <= Math.floor((x + FACILITY_RADIUS_KM) / cell); ix++)

@@ -78,3 +78,15 @@ export function pointAlong(line: readonly Xy[], t: number): Xy {
 export function round6(value: number): number {
   return Math.round(value * 1e6) / 1e6;
 }
+
+/** Ids of points bucketed by square cells of `cell_km` (key `col:row`), for neighbour searches. */
+export function bucketByCell(points: ReadonlyArray<{ id: number; x: number; y: number }>, cell_km: number): Map<string, number[]> {
+  const buckets = new Map<string, number[]>();
+  for (const p of points) {
+    const key = `${Math.floor(p.x / cell_km)}:${Math.floor(p.y / cell_km)}`;
+    const list = buckets.get(key);
+    if (list) list.push(p.id);
+    else buckets.set(key, [p.id]);
+  }
+  return buckets;
+}

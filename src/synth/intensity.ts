@@ -3,6 +3,7 @@ import type { CrowdSeries } from './crowd.ts';
 import type { EventSpan } from './events.ts';
 import type { FacilityDrivers } from './facilities.ts';
 import type { FireSource, SourceKind } from './geography.ts';
+import { bucketByCell } from './geo.ts';
 import { Rng } from './rng.ts';
 import { yearlyTarget } from './targets.ts';
 import type { WeatherSeries } from './weather.ts';
@@ -244,13 +245,7 @@ function dynamicTerms(inp: IntensityInputs, ctx: TermContext, i: number, terms: 
 
 function neighbourLists(sources: readonly FireSource[]): Array<{ ids: Int32Array; kicks: Float64Array }> {
   const cell = NR_RADIUS_KM;
-  const grid = new Map<string, number[]>();
-  sources.forEach((s) => {
-    const k = `${Math.floor(s.x / cell)}:${Math.floor(s.y / cell)}`;
-    const list = grid.get(k);
-    if (list) list.push(s.id);
-    else grid.set(k, [s.id]);
-  });
+  const grid = bucketByCell(sources, cell);
   return sources.map((s) => {
     const ids: number[] = [];
     const kicks: number[] = [];
