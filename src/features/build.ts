@@ -15,6 +15,7 @@ import { DAYS_SINCE_FIRE_CAP, FEATURE_NAMES, FEATURES, FLAGS, FLAG_NAMES, HISTOR
 import { createTableFromColumns, openDuck, queryRows, sqlString, type DuckSession } from './duck.ts';
 import { chainMonthKeys, codeHash, monthlyHashes, monthOf, tableHash, TIME_TABLES } from './hashes.ts';
 import type { FeatureDescription } from './matrix.ts';
+import { fireWeatherSeries } from './fwi.ts';
 import { stageDataset } from './stage.ts';
 
 export const FEATURES_DIR = 'features';
@@ -87,6 +88,31 @@ export interface FeatureBuildResult {
 }
 
 const SQL_DIR = join(dirname(fileURLToPath(import.meta.url)), 'sql');
+
+/**
+ * day_fwi (day, ffmc, dmc, dc, isi, bui, fwi): the Canadian FWI system over the dense, imputed
+ * day_weather. Its moisture codes are recursive (each day starts from the previous day's codes), which
+ * is a sequential loop rather than a set operation, so it runs here between the SQL layers.
+ */
+async function stageFireWeather(connection: DuckSession['connection']): Promise<void> {
+  const rows = await queryRows<{ day: number; temp_max_c: number; rel_humidity_pct: number; wind_speed_ms: number; precip_mm: number }>(
+    connection,
+    'SELECT day, temp_max_c, rel_humidity_pct, wind_speed_ms, precip_mm FROM day_weather ORDER BY day',
+  );
+  const codes = fireWeatherSeries(
+    rows.map((r) => ({
+      temp_c: Number(r.temp_max_c),
+      rel_humidity_pct: Number(r.rel_humidity_pct),
+      wind_kmh: Number(r.wind_speed_ms) * 3.6,
+      rain_mm: Number(r.precip_mm),
+      month: Number(isoDay(Number(r.day)).slice(5, 7)),
+    })),
+  );
+  await createTableFromColumns(connection, 'day_fwi', [
+    { name: 'day', type: 'INTEGER', values: rows.map((r) => Number(r.day)) },
+    ...(['ffmc', 'dmc', 'dc', 'isi', 'bui', 'fwi'] as const).map((name) => ({ name, type: 'DOUBLE' as const, values: codes.map((x) => x[name]) })),
+  ]);
+}
 
 /** Reads a layer's SQL file and fills its `{{name}}` parameters (numbers and SQL literals only). */
 export function renderSql(file: string, params: Record<string, number | boolean | string>): string {
@@ -247,6 +273,10 @@ export async function buildFeatures(dataset: Dataset, grid: Grid, options: Featu
       for (const file of ['10_staging.sql', '20_day_weather.sql', '21_day_calendar.sql', '22_zone_day_crowd.sql', '23_cell_static.sql', '24_cell_epoch_stations.sql', '25_day_eb_prior.sql', '30_cell_day_sparse.sql']) {
         await c.run(renderSql(file, dayParams));
         step(file);
+        if (file === '20_day_weather.sql') {
+          await stageFireWeather(c);
+          step('day_fwi (Canadian FWI system)');
+        }
       }
       const runs = contiguousRuns(toCompute);
       const progress = log.progress('features: runs', runs.length);

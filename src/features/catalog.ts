@@ -19,6 +19,15 @@ const f = (name: string, family: FeatureDescription['family'], source: string, u
 
 const windows = [1, 7, 30, 90, 365];
 
+const fireWeatherCodes: Array<[string, string, string]> = [
+  ['ffmc', 'code 0..101', 'Fine Fuel Moisture Code (dryness of litter and fine fuels, a memory of about two thirds of a day)'],
+  ['dmc', 'code', 'Duff Moisture Code (dryness of loosely compacted organic layers, a memory of about 12 days)'],
+  ['dc', 'code', 'Drought Code (deep, seasonal drought, a memory of about 52 days)'],
+  ['isi', 'index', 'Initial Spread Index (FFMC and wind: expected rate of spread)'],
+  ['bui', 'index', 'Buildup Index (DMC and DC: fuel available for combustion)'],
+  ['fwi', 'index', 'Fire Weather Index (ISI and BUI: fire intensity)'],
+];
+
 export const FEATURES: FeatureDescription[] = [
   ...windows.map((k) => f(`fires_${k}d`, 'history', 'incidents', 'fires', `Fire incidents in the cell over the ${k} day(s) before the day (d-${k} .. d-1).`)),
   ...windows.map((k) => f(`alarms_${k}d`, 'history', 'incidents', 'alarms', `Incidents of any category in the cell over the ${k} day(s) before the day.`)),
@@ -36,6 +45,14 @@ export const FEATURES: FeatureDescription[] = [
   f('nb_alarms_30d', 'history', 'incidents', 'alarms', 'Incidents of any category in the queen neighbours over the 30 days before the day.'),
   f('nb_alarms_365d', 'history', 'incidents', 'alarms', 'Incidents of any category in the queen neighbours over the 365 days before the day.'),
   f('nb_fire_rate_eb', 'history', 'incidents', 'fires/year', 'Mean empirical-Bayes long-run fire rate of the queen neighbours (same prior as fire_rate_eb); the district mean for a cell without neighbours.'),
+  f(
+    'other_rate_eb',
+    'history',
+    'incidents',
+    'incidents/year',
+    'Long-run rate of the cell\'s other incidents (rescue, assistance, other alarms) from all history before the day, shrunk like fire_rate_eb with its own gamma prior. These incidents follow where people live and work, so they inform the fire rate of cells with few fires.',
+  ),
+  f('nb_other_rate_eb', 'history', 'incidents', 'incidents/year', 'Mean empirical-Bayes long-run rate of other incidents of the queen neighbours (same prior as other_rate_eb).'),
   f('temp_max_c', 'weather', 'weather', '°C', 'Daily maximum temperature of the day (observation; the forecast on days without observation).'),
   f('temp_min_c', 'weather', 'weather', '°C', 'Daily minimum temperature of the day.'),
   f('rel_humidity_pct', 'weather', 'weather', '%', 'Mean relative humidity of the day.'),
@@ -49,6 +66,15 @@ export const FEATURES: FeatureDescription[] = [
     'weather',
     '°C²',
     'Nesterov ignition index (Nesterov, V.G. 1949, Combustibility of the forest and methods for its determination, Goslesbumizdat, Moscow; as used in e.g. Venevsky et al. 2002, Global Change Biology 8:984-998): sum over the days since the last day with more than 3 mm of rain of T·(T − Td) for T > 0, with T = daily maximum temperature (stand-in for the 13:00 temperature) and Td the dew point from T and the daily relative humidity (Magnus formula).',
+  ),
+  ...fireWeatherCodes.map(([name, unit, description]) =>
+    f(
+      name,
+      'weather',
+      'weather',
+      unit,
+      `${description} of the Canadian Forest Fire Weather Index System (Van Wagner 1987, Forestry Technical Report 35), computed day by day from the daily maximum temperature (for the noon temperature), mean relative humidity, mean wind and the day's precipitation, standard day-length factors, started at FFMC 85, DMC 6, DC 15 on the first day of the weather series (at least 367 days before the first feature day, so the start value is long forgotten).`,
+    ),
   ),
   f('dow_sin', 'calendar', 'calendar', '1', 'sin(2π·weekday/7), weekday 0 = Sunday.'),
   f('dow_cos', 'calendar', 'calendar', '1', 'cos(2π·weekday/7).'),
@@ -79,6 +105,8 @@ export const FEATURES: FeatureDescription[] = [
   f('hydrants_out', 'facility', 'facility_status', 'hydrants', 'Hydrants in the cell out of service (fault, offline or disabled) at the start of the day.'),
   f('electrical_alarms_7d', 'facility', 'facility_status', 'alarms', 'Alarm events of electrical-fire monitors in the cell over the 7 days before the day.'),
   f('devices_known', 'facility', 'facility_status', 'devices', 'Devices in the cell that reported any status before the day.'),
+  f('monitors_in_alarm', 'facility', 'facility_status', 'devices', 'Electrical fire monitors in the cell in alarm state (leakage current or overheating) at the start of the day: status as of each monitor\'s last event before the day.'),
+  f('nb_monitors_in_alarm', 'facility', 'facility_status', 'devices', 'Electrical fire monitors in alarm state at the start of the day in the queen neighbours of the cell.'),
   f('poi_high_rise', 'static', 'pois', 'count', 'High-rise buildings in the cell.'),
   f('poi_key_unit', 'static', 'pois', 'count', 'Key fire-safety units (消防安全重点单位) in the cell.'),
   f('poi_high_risk_unit', 'static', 'pois', 'count', 'High-risk units in the cell.'),

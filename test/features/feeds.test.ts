@@ -80,6 +80,28 @@ describe('facility, static and event features', () => {
     expect(b.rows.every((r) => r.flag_facility_missing === false)).toBe(true);
   });
 
+  it('counts electrical fire monitors in alarm state at the start of the day, in the cell and in its neighbours', async () => {
+    const facility = [
+      device('e1', 'electrical_fire_monitor', 1, '2024-01-08T10:00:00+08:00', 'alarm'),
+      device('e1', 'electrical_fire_monitor', 1, '2024-01-12T10:00:00+08:00', 'alarm'), // still in alarm
+      device('e1', 'electrical_fire_monitor', 1, '2024-01-14T09:00:00+08:00', 'normal'),
+      device('e2', 'electrical_fire_monitor', 1, '2024-01-13T08:00:00+08:00', 'alarm'),
+      device('e2', 'electrical_fire_monitor', 1, '2024-01-13T20:00:00+08:00', 'normal'), // cleared the same day: never counts
+      device('e3', 'electrical_fire_monitor', 2, '2024-01-11T23:00:00+08:00', 'alarm'),
+      device('s1', 'smoke_detector', 2, '2024-01-11T08:00:00+08:00', 'alarm'), // not an electrical fire monitor
+    ];
+    const b = await build(dataset({ incidents, weather, facility_status: facility }), grid, '2024-01-10', '2024-01-15');
+    const state = (cell: number, day: string) => [b.at(cell, day).monitors_in_alarm, b.at(cell, day).nb_monitors_in_alarm];
+    expect(state(1, '2024-01-10')).toEqual([1, 0]);
+    expect(state(1, '2024-01-12')).toEqual([1, 1]); // e3 raised late on the 11th
+    expect(state(1, '2024-01-14')).toEqual([1, 1]); // e1 cleared during the 14th
+    expect(state(1, '2024-01-15')).toEqual([0, 1]);
+    // Cell 0 neighbours only cell 1; cell 2 neighbours only cell 1.
+    expect(state(0, '2024-01-13')).toEqual([0, 1]);
+    expect(state(2, '2024-01-13')).toEqual([1, 1]);
+    expect(state(0, '2024-01-15')).toEqual([0, 0]);
+  });
+
   it('counts POIs per cell, derives the built-up share and the nearest station in service that day', async () => {
     const pois = [
       { poi_id: 'p1', kind: 'high_rise' as const, ...pointIn(0, 0) },

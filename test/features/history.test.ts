@@ -53,6 +53,23 @@ describe('incident history features', () => {
     expect(b.at(0, '2024-01-06').nb_fire_rate_eb).toBeCloseTo((1 / 15) * 365.25, 3);
   });
 
+  it('shrinks the long-run rate of other incidents with its own prior', async () => {
+    const ds = dataset({
+      incidents: [incident('2024-01-01', 0, 0, 'rescue'), incident('2024-01-02', 0, 0, 'assistance'), incident('2024-01-03', 0, 1), incident('2024-01-04', 0, 0, 'other')],
+      weather: weatherDays('2023-12-01', '2024-01-10'),
+    });
+    const b = await build(ds, grid, '2024-01-06', '2024-01-06');
+    // T = 5; other incidents n = [3, 0, 0, 0]: mean 0.75, var 2.25 - 0.5625 = 1.6875.
+    // m = 0.15/day, v = (1.6875 - 0.75)/25 = 0.0375, beta = 4, alpha = 0.6. Cell 0: 3.6/9 = 0.4/day; the others 0.6/9.
+    expect(b.at(0, '2024-01-06').other_rate_eb).toBeCloseTo(0.4 * 365.25, 3);
+    expect(b.at(3, '2024-01-06').other_rate_eb).toBeCloseTo((0.6 / 9) * 365.25, 3);
+    // Cell 1's neighbours 0, 2, 3 hold 3 in all -> mean 1: (0.6 + 1)/9. Cell 0's neighbours hold none.
+    expect(b.at(1, '2024-01-06').nb_other_rate_eb).toBeCloseTo((1.6 / 9) * 365.25, 3);
+    expect(b.at(0, '2024-01-06').nb_other_rate_eb).toBeCloseTo((0.6 / 9) * 365.25, 3);
+    // The fire in cell 1 does not count as an other incident; fires are not overdispersed here (n = [0, 1, 0, 0]).
+    expect(b.at(1, '2024-01-06').fire_rate_eb).toBeCloseTo((0.25 / 5) * 365.25, 3);
+  });
+
   it('uses the district mean when counts are not overdispersed', async () => {
     const ds = dataset({
       incidents: [0, 1, 2, 3].map((c) => incident('2024-01-01', Math.floor(c / 2), c % 2)),

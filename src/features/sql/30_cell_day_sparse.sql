@@ -9,6 +9,9 @@
 --   hydrant_bad_delta          the same for hydrants
 --   device_delta               devices seen for the first time that day
 --   electrical_alarms          electrical_fire_monitor events with status alarm, on their own day
+--   monitor_alarm_delta        change in the number of electrical fire monitors in alarm state (as
+--                              bad_delta: read through d-1 it is the state at the start of day d)
+--   nb_monitor_alarm_delta     the same for the monitors of the queen neighbours
 --   event_attendance           expected attendance of major events active that day in the cell
 --   nb_event_attendance        the same for events in the queen neighbours
 -- Major events are a published schedule, known before the day like the weather forecast; they
@@ -22,6 +25,8 @@ device_steps AS (
   SELECT cell_index, day, device_type,
     (last_status IN ('fault', 'offline', 'disabled'))::INTEGER AS bad,
     coalesce(lag((last_status IN ('fault', 'offline', 'disabled'))::INTEGER) OVER (PARTITION BY device_key ORDER BY day), 0) AS bad_before,
+    (device_type = 'electrical_fire_monitor' AND last_status = 'alarm')::INTEGER AS in_alarm,
+    coalesce(lag((device_type = 'electrical_fire_monitor' AND last_status = 'alarm')::INTEGER) OVER (PARTITION BY device_key ORDER BY day), 0) AS in_alarm_before,
     row_number() OVER (PARTITION BY device_key ORDER BY day) = 1 AS first_seen
   FROM stg_device_day
 ),
@@ -30,22 +35,28 @@ event_day AS (
   FROM stg_events
 ),
 series AS (
-  SELECT cell_index, day, fires, alarms, 0 AS nb_fires, 0 AS nb_alarms, 0 AS bad_delta, 0 AS hydrant_bad_delta, 0 AS device_delta, 0 AS electrical_alarms, 0.0 AS event_attendance, 0.0 AS nb_event_attendance
+  SELECT cell_index, day, fires, alarms, 0 AS nb_fires, 0 AS nb_alarms, 0 AS bad_delta, 0 AS hydrant_bad_delta, 0 AS device_delta, 0 AS electrical_alarms,
+    0 AS monitor_alarm_delta, 0 AS nb_monitor_alarm_delta, 0.0 AS event_attendance, 0.0 AS nb_event_attendance
   FROM incident_day
   UNION ALL
-  SELECT n.neighbour_index, i.day, 0, 0, i.fires, i.alarms, 0, 0, 0, 0, 0.0, 0.0
+  SELECT n.neighbour_index, i.day, 0, 0, i.fires, i.alarms, 0, 0, 0, 0, 0, 0, 0.0, 0.0
   FROM incident_day i JOIN stg_neighbours n ON n.cell_index = i.cell_index
   UNION ALL
-  SELECT cell_index, day, 0, 0, 0, 0, bad - bad_before, CASE WHEN device_type = 'hydrant' THEN bad - bad_before ELSE 0 END, first_seen::INTEGER, 0, 0.0, 0.0
+  SELECT cell_index, day, 0, 0, 0, 0, bad - bad_before, CASE WHEN device_type = 'hydrant' THEN bad - bad_before ELSE 0 END, first_seen::INTEGER, 0,
+    in_alarm - in_alarm_before, 0, 0.0, 0.0
   FROM device_steps
   UNION ALL
-  SELECT cell_index, day, 0, 0, 0, 0, 0, 0, 0, electrical_alarms, 0.0, 0.0
+  SELECT n.neighbour_index, d.day, 0, 0, 0, 0, 0, 0, 0, 0, 0, d.in_alarm - d.in_alarm_before, 0.0, 0.0
+  FROM device_steps d JOIN stg_neighbours n ON n.cell_index = d.cell_index
+  WHERE d.in_alarm <> d.in_alarm_before
+  UNION ALL
+  SELECT cell_index, day, 0, 0, 0, 0, 0, 0, 0, electrical_alarms, 0, 0, 0.0, 0.0
   FROM stg_device_day WHERE electrical_alarms > 0
   UNION ALL
-  SELECT cell_index, day, 0, 0, 0, 0, 0, 0, 0, 0, attendance, 0.0
+  SELECT cell_index, day, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, attendance, 0.0
   FROM event_day
   UNION ALL
-  SELECT n.neighbour_index, e.day, 0, 0, 0, 0, 0, 0, 0, 0, 0.0, e.attendance
+  SELECT n.neighbour_index, e.day, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.0, e.attendance
   FROM event_day e JOIN stg_neighbours n ON n.cell_index = e.cell_index
 )
 SELECT cell_index, day,
@@ -53,6 +64,7 @@ SELECT cell_index, day,
   sum(nb_fires)::INTEGER AS nb_fires, sum(nb_alarms)::INTEGER AS nb_alarms,
   sum(bad_delta)::INTEGER AS bad_delta, sum(hydrant_bad_delta)::INTEGER AS hydrant_bad_delta,
   sum(device_delta)::INTEGER AS device_delta, sum(electrical_alarms)::INTEGER AS electrical_alarms,
+  sum(monitor_alarm_delta)::INTEGER AS monitor_alarm_delta, sum(nb_monitor_alarm_delta)::INTEGER AS nb_monitor_alarm_delta,
   sum(event_attendance)::DOUBLE AS event_attendance, sum(nb_event_attendance)::DOUBLE AS nb_event_attendance
 FROM series
 GROUP BY cell_index, day;
@@ -67,6 +79,7 @@ SELECT cell_index, day,
   sum(nb_fires) OVER w AS c_nb_fires, sum(nb_alarms) OVER w AS c_nb_alarms,
   sum(bad_delta) OVER w AS c_bad, sum(hydrant_bad_delta) OVER w AS c_hydrant_bad,
   sum(device_delta) OVER w AS c_devices, sum(electrical_alarms) OVER w AS c_electrical_alarms,
+  sum(monitor_alarm_delta) OVER w AS c_monitors_alarm, sum(nb_monitor_alarm_delta) OVER w AS c_nb_monitors_alarm,
   sum(event_attendance) OVER w AS c_event_attendance, sum(nb_event_attendance) OVER w AS c_nb_event_attendance,
   max(CASE WHEN fires > 0 THEN day END) OVER w AS last_fire_day
 FROM cell_day_sparse

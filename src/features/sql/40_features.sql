@@ -22,6 +22,7 @@ running AS (
     coalesce(r.c_nb_fires, 0) AS c_nb_fires, coalesce(r.c_nb_alarms, 0) AS c_nb_alarms,
     coalesce(r.c_bad, 0) AS c_bad, coalesce(r.c_hydrant_bad, 0) AS c_hydrant_bad,
     coalesce(r.c_devices, 0) AS c_devices, coalesce(r.c_electrical_alarms, 0) AS c_electrical_alarms,
+    coalesce(r.c_monitors_alarm, 0) AS c_monitors_alarm, coalesce(r.c_nb_monitors_alarm, 0) AS c_nb_monitors_alarm,
     coalesce(r.c_event_attendance, 0) AS c_event_attendance, coalesce(r.c_nb_event_attendance, 0) AS c_nb_event_attendance,
     r.last_fire_day
   FROM spine s
@@ -55,7 +56,9 @@ lagged AS (
     lag(c_hydrant_bad, 1) OVER w AS c_hydrant_bad_l1,
     lag(c_devices, 1) OVER w AS c_devices_l1,
     lag(c_electrical_alarms, 1) OVER w AS c_electrical_alarms_l1,
-    lag(c_electrical_alarms, 8) OVER w AS c_electrical_alarms_l8
+    lag(c_electrical_alarms, 8) OVER w AS c_electrical_alarms_l8,
+    lag(c_monitors_alarm, 1) OVER w AS c_monitors_alarm_l1,
+    lag(c_nb_monitors_alarm, 1) OVER w AS c_nb_monitors_alarm_l1
   FROM running
   WINDOW w AS (ORDER BY cell_index, day)
 ),
@@ -86,7 +89,11 @@ history AS (
     c_bad_l1 AS devices_bad,
     c_hydrant_bad_l1 AS hydrants_out,
     c_devices_l1 AS devices_known,
-    c_electrical_alarms_l1 - c_electrical_alarms_l8 AS electrical_alarms_7d
+    c_electrical_alarms_l1 - c_electrical_alarms_l8 AS electrical_alarms_7d,
+    c_monitors_alarm_l1 AS monitors_in_alarm,
+    c_nb_monitors_alarm_l1 AS nb_monitors_in_alarm,
+    c_alarms_l1 - c_fires_l1 AS others_before_day,
+    c_nb_alarms_l1 - c_nb_fires_l1 AS nb_others_before_day
   FROM lagged
   WHERE day BETWEEN {{chunk_from}} AND {{chunk_to}}
 )
@@ -103,8 +110,12 @@ SELECT
   h.nb_fires_7d, h.nb_fires_30d, h.nb_fires_365d, h.nb_alarms_30d, h.nb_alarms_365d,
   365.25 * CASE WHEN p.beta IS NULL OR s.n_neighbours = 0 THEN p.m
                 ELSE (p.m * p.beta + h.nb_fires_before_day / s.n_neighbours) / (p.beta + p.exposure_days) END AS nb_fire_rate_eb,
+  365.25 * CASE WHEN p.beta_other IS NULL THEN p.m_other ELSE (p.m_other * p.beta_other + h.others_before_day) / (p.beta_other + p.exposure_days) END AS other_rate_eb,
+  365.25 * CASE WHEN p.beta_other IS NULL OR s.n_neighbours = 0 THEN p.m_other
+                ELSE (p.m_other * p.beta_other + h.nb_others_before_day / s.n_neighbours) / (p.beta_other + p.exposure_days) END AS nb_other_rate_eb,
   -- weather
   w.temp_max_c, w.temp_min_c, w.rel_humidity_pct, w.wind_speed_ms, w.precip_mm, w.precip_7d_mm, w.dry_days, w.nesterov_index,
+  fw.ffmc, fw.dmc, fw.dc, fw.isi, fw.bui, fw.fwi,
   -- calendar
   k.dow_sin, k.dow_cos, k.is_weekend, k.doy_sin, k.doy_cos, k.doy_sin2, k.doy_cos2,
   k.is_public_holiday, k.is_adjusted_workday, k.is_spring_festival, k.is_cold_season,
@@ -112,7 +123,7 @@ SELECT
   coalesce(cz.zone_weight * z.population_prev, 0) AS crowd_population,
   coalesce(z.population_anomaly, 0) AS crowd_anomaly,
   -- facility
-  h.devices_bad, h.hydrants_out, h.electrical_alarms_7d, h.devices_known,
+  h.devices_bad, h.hydrants_out, h.electrical_alarms_7d, h.devices_known, h.monitors_in_alarm, h.nb_monitors_in_alarm,
   -- static
   s.poi_high_rise, s.poi_key_unit, s.poi_high_risk_unit, s.poi_hazardous_chemicals, s.poi_old_residential,
   s.poi_crowded_places, s.poi_industrial, s.poi_other, s.builtup_share, s.inside_share,
@@ -131,6 +142,7 @@ FROM history h
 JOIN cell_static s USING (cell_index)
 JOIN day_eb_prior p USING (day)
 JOIN day_weather w USING (day)
+JOIN day_fwi fw USING (day)
 JOIN day_calendar k USING (day)
 LEFT JOIN cell_zone cz USING (cell_index)
 LEFT JOIN zone_day z ON z.zone_key = cz.zone_key AND z.day = h.day
