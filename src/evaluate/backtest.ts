@@ -38,6 +38,8 @@ export interface BacktestInput {
   windows: WindowRule;
   /** The true intensity on synthetic data; absent on real data. */
   oracle?: Forecaster | null;
+  /** Further truth-based references scored beside the oracle (e.g. the oracle's per-cell mean); never a baseline. */
+  references?: Forecaster[];
   modelName?: string;
   baselines?: BaselineFactory;
   /** Seed of the permutations of the feature importance. */
@@ -68,9 +70,11 @@ export interface FeatureImportance {
 
 export interface BacktestResult {
   model_name: string;
-  /** Model first, then the baselines, then the oracle when there is one. */
+  /** Model first, then the baselines, then the oracle and the references when there are. */
   forecasters: string[];
   baselines: string[];
+  /** Truth-based references other than the oracle (see BacktestInput.references). */
+  references: string[];
   test_period: { from: string; to: string };
   months: MonthInfo[];
   overall: Record<string, ForecastMetrics>;
@@ -201,6 +205,7 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
     }
     baselineFits.push({ month, fits });
     if (oracle) store(oracle.name, k, await oracle.predict(test));
+    for (const reference of input.references ?? []) store(reference.name, k, await reference.predict(test));
     seconds.baselines += (Date.now() - started) / 1000;
     info.push(monthInfo);
     log?.info(`backtest ${month}`, { rows: test.rows, fires, model_refit: refit });
@@ -251,6 +256,7 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
     model_name: modelName,
     forecasters: names,
     baselines: baselineNames,
+    references: (input.references ?? []).map((r) => r.name),
     test_period: { from: isoDay(months[0].fromDay), to: isoDay(lastLabelled) },
     months: info,
     overall,

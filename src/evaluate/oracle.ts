@@ -33,8 +33,19 @@ export interface OracleOptions {
 
 const sqlString = (path: string) => `'${path.replaceAll("'", "''")}'`;
 
+export type Oracle = Forecaster & {
+  summary: OracleSummary;
+  /**
+   * `oracle_cell_mean`: each cell's true intensity averaged over the loaded days, the same on every day.
+   * It knows every cell's long-run rate exactly but nothing of the day-to-day changes, so the oracle's
+   * advantage over it is the dynamic part, and its advantage over the best baseline the static part
+   * (which a model must estimate from a few fires per cell).
+   */
+  cellMean: Forecaster;
+};
+
 /** Reads the truth folder; `null` when `<dataDir>/truth` does not exist. */
-export async function loadOracle(dataDir: string, locate: CellLocator, options: OracleOptions): Promise<(Forecaster & { summary: OracleSummary }) | null> {
+export async function loadOracle(dataDir: string, locate: CellLocator, options: OracleOptions): Promise<Oracle | null> {
   const truth = join(dataDir, 'truth');
   if (!existsSync(truth)) return null;
   const sourcesPath = join(truth, 'sources.csv');
@@ -94,14 +105,30 @@ export async function loadOracle(dataDir: string, locate: CellLocator, options: 
       }
       rate[(Number(intensity[1][r]) - fromDay) * nCells + cell] += value;
     }
+    const cellMean = new Float32Array(nCells);
+    for (let k = 0; k < nDays; k++) for (let c = 0; c < nCells; c++) cellMean[c] += rate[k * nCells + c] / nDays;
+    const checkDay = (name: string, d: number) => {
+      if (d < fromDay || d > toDay) throw new RangeError(`${name}: day ${d} outside the loaded truth days ${fromDay}..${toDay}`);
+    };
     return {
       name: 'oracle',
       summary,
+      cellMean: {
+        name: 'oracle_cell_mean',
+        predict: async (matrix: FeatureMatrix) => {
+          const out = new Float32Array(matrix.rows);
+          for (let i = 0; i < matrix.rows; i++) {
+            checkDay('oracle_cell_mean', matrix.day[i]);
+            out[i] = cellMean[matrix.cellIndex[i]];
+          }
+          return out;
+        },
+      },
       predict: async (matrix: FeatureMatrix) => {
         const out = new Float32Array(matrix.rows);
         for (let i = 0; i < matrix.rows; i++) {
           const d = matrix.day[i];
-          if (d < fromDay || d > toDay) throw new RangeError(`oracle: day ${d} outside the loaded truth days ${fromDay}..${toDay}`);
+          checkDay('oracle', d);
           out[i] = rate[(d - fromDay) * nCells + matrix.cellIndex[i]];
         }
         return out;

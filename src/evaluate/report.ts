@@ -61,6 +61,16 @@ export function reportMarkdown(result: BacktestResult, meta: ReportMeta = {}, ch
   out.push(`Best baseline by log-likelihood: **${result.best_baseline}**.`);
   if (result.gap_closed !== null) {
     out.push(`Share of the log-likelihood gap between the best baseline and the oracle closed by the model: **${fmt(result.gap_closed * 100, 1)} %** ((LL_model − LL_best_baseline) / (LL_oracle − LL_best_baseline), per cell-day over the test period).`);
+    const cellMean = result.references.includes('oracle_cell_mean') ? result.overall.oracle_cell_mean : undefined;
+    const best = result.overall[result.best_baseline];
+    const truth = result.overall.oracle;
+    if (cellMean && best && truth && truth.log_likelihood !== best.log_likelihood) {
+      const staticShare = (cellMean.log_likelihood - best.log_likelihood) / (truth.log_likelihood - best.log_likelihood);
+      out.push('');
+      out.push(
+        `Of that gap, **${fmt(staticShare * 100, 1)} %** is closed by \`oracle_cell_mean\` alone: each cell's true intensity averaged over the test period, the same every day (exact long-run rates, no day-to-day information). That static part is what a model has to estimate from the few fires each cell has had; the rest is day-to-day variation.`,
+      );
+    }
   } else {
     out.push('No oracle (no `truth/` folder in the data): the gap-closed figure needs the true intensity of synthetic data.');
   }

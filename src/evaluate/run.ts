@@ -61,6 +61,7 @@ export async function evaluateFromFiles(request: EvaluateRequest): Promise<{ res
     trainer: modelTrainer(config.model, log),
     windows: (m, firstTestDay) => trainingWindows(m, config.model, firstTestDay),
     oracle,
+    references: oracle ? [oracle.cellMean] : [],
     modelName: `model_${config.model.kind}`,
     seed: config.model.seed,
     log,

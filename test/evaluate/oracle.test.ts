@@ -41,6 +41,16 @@ describe('oracle from the generator truth', () => {
     expect(oracle!.summary.expected_fires_outside_grid).toBeCloseTo(0.5, 10);
   });
 
+  it("gives each cell's mean true intensity over the loaded days as the flat reference oracle_cell_mean", async () => {
+    const from = dayNumber('2024-01-01');
+    const oracle = await loadOracle(dir, locate, { fromDay: from, toDay: from + 1, nCells: 2 });
+    const flat = await oracle!.cellMean.predict(denseMatrix(2, from, from + 1, () => 0));
+    // cell 0: days 0.03 and 0.03 -> 0.03; cell 1: 0.005 and 0.001 -> 0.003, on both days.
+    expect(oracle!.cellMean.name).toBe('oracle_cell_mean');
+    expect(Array.from(flat, (r) => Number(r.toFixed(6)))).toEqual([0.03, 0.003, 0.03, 0.003]);
+    await expect(oracle!.cellMean.predict(denseMatrix(2, from + 2, from + 2, () => 0))).rejects.toThrow(/outside the loaded truth days/);
+  });
+
   it('is absent on real data (no truth folder)', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'firerisk-no-truth-'));
     expect(await loadOracle(empty, locate, { fromDay: 0, toDay: 1, nCells: 2 })).toBeNull();

@@ -32,6 +32,8 @@ describe('report files', () => {
       trainer,
       windows: (m, first) => ({ train: selectDays(m, -Infinity, first - 31), valid: selectDays(m, first - 30, first - 1) }),
       oracle: { name: 'oracle', predict: async (m) => Float32Array.from(m.cellIndex, (c) => 0.05 * (c + 1)) },
+      // The oracle here is flat over days, so its per-cell mean is itself: the static part is all of the gap.
+      references: [{ name: 'oracle_cell_mean', predict: async (m) => Float32Array.from(m.cellIndex, (c) => 0.05 * (c + 1)) }],
     });
     files = await writeReport(result, dir, { features: 'test.parquet', generated_at: '2026-01-01T00:00:00Z' });
   });
@@ -39,7 +41,8 @@ describe('report files', () => {
 
   it('writes report.json with every forecaster and no temporary files left behind', () => {
     const json = JSON.parse(readFileSync(files.json, 'utf8'));
-    expect(json.forecasters).toEqual(['model', 'historical_rate', 'kde_hotspot', 'near_repeat', 'seasonal_rate', 'oracle']);
+    expect(json.forecasters).toEqual(['model', 'historical_rate', 'kde_hotspot', 'near_repeat', 'seasonal_rate', 'oracle', 'oracle_cell_mean']);
+    expect(json.references).toEqual(['oracle_cell_mean']);
     expect(json.overall.model.hot_spot.map((h: { share: number }) => h.share)).toEqual([0.01, 0.05, 0.1, 0.2]);
     expect(json.per_month.map((p: { month: string }) => p.month)).toEqual(['2022-01', '2022-02']);
     expect(typeof json.gap_closed).toBe('number');
@@ -55,6 +58,7 @@ describe('report files', () => {
     expect(md).toContain('winter (2022-01, 2022-02)');
     expect(md).toContain('![charts/roc.svg](charts/roc.svg)');
     expect(md).toMatch(/gap between the best baseline and the oracle closed by the model: \*\*-?\d+\.\d %\*\*/);
+    expect(md).toContain('Of that gap, **100.0 %** is closed by `oracle_cell_mean` alone');
   });
 
   it('writes the five charts as well-formed SVG with drawn paths', () => {
