@@ -251,6 +251,9 @@ export async function fitModel(params: ModelParams, train: FeatureMatrix, valid:
 
   const variables = network.trainableWeights.map((w) => w.read() as tf.Variable);
   const kernels = network.trainableWeights.filter((w) => w.name.includes('kernel')).map((w) => w.read());
+  // The Poisson loss per row, and its curvature, scale with the mean rate: a penalty relative to it
+  // regularises the same whether a row is a cell-day in a quiet district or a busy one.
+  const l2Scaled = params.l2 * meanRate;
   let learningRate = params.learning_rate;
   const optimizer = tf.train.adam(learningRate);
   const batch = Math.min(params.batch_size, n);
@@ -309,7 +312,7 @@ export async function fitModel(params: ModelParams, train: FeatureMatrix, valid:
               // Poisson negative log-likelihood with the log link, up to the constant log(y!): exp(η) − y·η.
               const nll = tf.sub(tf.exp(eta), tf.mul(yb, eta));
               let loss = tf.div(tf.sum(tf.mul(wb, nll)), size) as tf.Scalar;
-              if (params.l2 > 0) for (const kernel of kernels) loss = tf.add(loss, tf.mul(params.l2, tf.sum(tf.square(kernel)))) as tf.Scalar;
+              if (l2Scaled > 0) for (const kernel of kernels) loss = tf.add(loss, tf.mul(l2Scaled, tf.sum(tf.square(kernel)))) as tf.Scalar;
               return loss;
             },
             true,
