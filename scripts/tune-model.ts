@@ -1,0 +1,106 @@
+/**
+ * Compares model settings on the same rolling-origin backtest that `firerisk evaluate` runs, loading the
+ * feature table, the grid and the oracle once. Each variant overrides parts of the `model` section of the
+ * configuration and may drop feature columns; every variant is scored with the same baselines, oracle and
+ * metrics as the report, so its figures match what `firerisk evaluate` would print with that setting.
+ *
+ *   npm run tune -- --variants variants.json [--features out/features/features.parquet] [--grid out/grid]
+ *                   [--data datasets/beibei] [--config firerisk.yaml]
+ *
+ * variants.json: [{ "name": "default" }, { "name": "l2-high", "model": { "l2": 0.02 } },
+ *                 { "name": "no-fwi", "drop": ["ffmc", "dmc", "dc", "isi", "bui", "fwi"] }]
+ * Prints one JSON line per variant: gap to the oracle closed, deviance, log-likelihood, PAI at 5 %, seconds.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { loadConfig } from '../src/config/load.ts';
+import { modelSchema } from '../src/config/schema.ts';
+import { runBacktest, testMonths } from '../src/evaluate/backtest.ts';
+import { cellGeometryFromGrid } from '../src/evaluate/history.ts';
+import { loadOracle } from '../src/evaluate/oracle.ts';
+import { loadFeatureMatrix } from '../src/features/load.ts';
+import type { FeatureMatrix } from '../src/features/matrix.ts';
+import { readGrid } from '../src/grid/io.ts';
+import { createCellLocator } from '../src/grid/locate.ts';
+import { selectBackend } from '../src/model/backend.ts';
+import { modelTrainer } from '../src/model/fit.ts';
+import { trainingWindows } from '../src/model/windows.ts';
+import { createLogger } from '../src/util/log.ts';
+
+const variantSchema = z
+  .object({
+    name: z.string().min(1),
+    model: modelSchema.partial().strict().default({}),
+    drop: z.array(z.string()).default([]),
+  })
+  .strict();
+
+const { values } = parseArgs({
+  options: {
+    variants: { type: 'string' },
+    features: { type: 'string', default: 'out/features/features.parquet' },
+    grid: { type: 'string', default: 'out/grid' },
+    data: { type: 'string', default: 'datasets/beibei' },
+    config: { type: 'string' },
+  },
+});
+if (!values.variants) {
+  process.stderr.write('usage: npm run tune -- --variants FILE.json [--features PATH] [--grid PATH] [--data DIR] [--config FILE]\n');
+  process.exit(2);
+}
+const variants = z.array(variantSchema).min(1).parse(JSON.parse(readFileSync(values.variants, 'utf8')));
+const config = loadConfig(values.config);
+const log = createLogger({ quiet: true });
+await selectBackend(config.model.backend, createLogger());
+
+const full = await loadFeatureMatrix(values.features);
+const grid = readGrid(values.grid);
+const geometry = cellGeometryFromGrid(grid);
+let lastLabelled = -Infinity;
+for (let i = 0; i < full.rows; i++) if (!Number.isNaN(full.yFires[i]) && full.day[i] > lastLabelled) lastLabelled = full.day[i];
+const firstTest = testMonths(lastLabelled, config.evaluate.months)[0].fromDay;
+const oracle = await loadOracle(values.data, createCellLocator(grid), { fromDay: firstTest, toDay: lastLabelled, nCells: grid.cells.length });
+
+/** The matrix without the named feature columns. */
+function withoutColumns(matrix: FeatureMatrix, drop: string[]): FeatureMatrix {
+  const unknown = drop.filter((name) => !matrix.featureNames.includes(name));
+  if (unknown.length > 0) throw new Error(`drop: no feature named ${unknown.join(', ')}`);
+  const keep = matrix.featureNames.map((name, j) => (drop.includes(name) ? -1 : j)).filter((j) => j >= 0);
+  const p = matrix.featureNames.length;
+  const X = new Float32Array(matrix.rows * keep.length);
+  for (let i = 0; i < matrix.rows; i++) for (let k = 0; k < keep.length; k++) X[i * keep.length + k] = matrix.X[i * p + keep[k]];
+  return { ...matrix, featureNames: keep.map((j) => matrix.featureNames[j]), X };
+}
+
+for (const variant of variants) {
+  const started = Date.now();
+  const params = modelSchema.parse({ ...config.model, ...variant.model });
+  const matrix = variant.drop.length > 0 ? withoutColumns(full, variant.drop) : full;
+  const result = await runBacktest({
+    matrix,
+    geometry,
+    options: config.evaluate,
+    trainer: modelTrainer(params, log),
+    windows: (m, firstTestDay) => trainingWindows(m, params, firstTestDay),
+    oracle,
+    modelName: variant.name,
+    seed: params.seed,
+  });
+  const model = result.overall[variant.name];
+  const pai5 = (name: string) => result.overall[name].hot_spot.find((h) => h.share === 0.05)?.pai ?? null;
+  process.stdout.write(
+    `${JSON.stringify({
+      variant: variant.name,
+      gap_closed_pct: result.gap_closed === null ? null : Number((100 * result.gap_closed).toFixed(1)),
+      poisson_deviance: Number(model.poisson_deviance.toFixed(6)),
+      log_likelihood: model.log_likelihood,
+      pai_5pct: pai5(variant.name),
+      best_baseline: result.best_baseline,
+      best_baseline_pai_5pct: Math.max(...result.baselines.map((b) => pai5(b) ?? -Infinity)),
+      predicted_fires: Number(model.predicted_fires.toFixed(1)),
+      fires: model.fires,
+      seconds: (Date.now() - started) / 1000,
+    })}\n`,
+  );
+}
