@@ -75,6 +75,12 @@ export const modelSchema = z
       .describe(
         "L2 penalty on the kernels, relative to the training window's mean rate (the penalty added to the mean Poisson loss per row is l2 × mean rate × Σ w²), so it means the same for any district's rate. On the synthetic district's backtest (mean rate 6.4e-4 per cell-day) the absolute penalties 1e-6, 3e-6, 6e-6 and 1e-5 (relative 0.0016, 0.0047, 0.0094, 0.0156) closed 45.9, 46.8, 45.2 and 42.0 % of the oracle gap; the default closes 44.6 % in the nightly (a point is within the noise).",
       ),
+    l2_linear: z
+      .number()
+      .min(0)
+      .nullable()
+      .default(null)
+      .describe("L2 penalty of the log-linear part's weights (glm, and the wide part of wide & deep), relative like l2; null = the same as l2."),
     negative_rate: z.number().positive().max(1).default(0.05).describe('Share of zero-fire cell-days kept for training; kept zeros are weighted by its inverse so rates stay unbiased.'),
     train_years: z.number().positive().default(5).describe('Length of the training window in years, ending where validation begins.'),
     validation_days: z.number().int().positive().default(180).describe('Validation window (after the training window) for early stopping.'),

@@ -250,10 +250,15 @@ export async function fitModel(params: ModelParams, train: FeatureMatrix, valid:
   };
 
   const variables = network.trainableWeights.map((w) => w.read() as tf.Variable);
-  const kernels = network.trainableWeights.filter((w) => w.name.includes('kernel')).map((w) => w.read());
+  // The log-linear part's kernel (the intercept layer's) may take its own penalty (l2_linear), as it
+  // carries the main effects; by default it takes l2 like the rest. The kernels are penalised in layer
+  // order either way. (In the plain MLP that layer is the output layer: one penalty for all.)
+  const isLinear = (name: string) => params.kind !== 'mlp' && name.startsWith(`${INTERCEPT_LAYER}/`);
+  const kernels = network.trainableWeights.filter((w) => w.name.includes('kernel')).map((w) => ({ kernel: w.read(), linear: isLinear(w.name) }));
   // The Poisson loss per row, and its curvature, scale with the mean rate: a penalty relative to it
   // regularises the same whether a row is a cell-day in a quiet district or a busy one.
   const l2Scaled = params.l2 * meanRate;
+  const l2LinearScaled = (params.l2_linear ?? params.l2) * meanRate;
   let learningRate = params.learning_rate;
   const optimizer = tf.train.adam(learningRate);
   const batch = Math.min(params.batch_size, n);
@@ -312,7 +317,10 @@ export async function fitModel(params: ModelParams, train: FeatureMatrix, valid:
               // Poisson negative log-likelihood with the log link, up to the constant log(y!): exp(η) − y·η.
               const nll = tf.sub(tf.exp(eta), tf.mul(yb, eta));
               let loss = tf.div(tf.sum(tf.mul(wb, nll)), size) as tf.Scalar;
-              if (l2Scaled > 0) for (const kernel of kernels) loss = tf.add(loss, tf.mul(l2Scaled, tf.sum(tf.square(kernel)))) as tf.Scalar;
+              for (const { kernel, linear } of kernels) {
+                const penalty = linear ? l2LinearScaled : l2Scaled;
+                if (penalty > 0) loss = tf.add(loss, tf.mul(penalty, tf.sum(tf.square(kernel)))) as tf.Scalar;
+              }
               return loss;
             },
             true,

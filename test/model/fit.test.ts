@@ -74,6 +74,20 @@ describe('fitModel on tiny seeded data', () => {
     expect(eta).toBeCloseTo(b[0] + w[0] * x[0] + w[1] * x[1], 5);
   });
 
+  it('penalises the linear part with l2_linear and the MLP with l2', async () => {
+    const wide = { ...params, kind: 'wide_deep' as const, max_epochs: 3 };
+    const norm = async (p: typeof wide, layer: string) => {
+      const fitted = await fitModel(p, train, valid, log);
+      return sum(Array.from(fitted.network.getLayer(layer).getWeights()[0].dataSync(), (v) => v * v));
+    };
+    // A penalty this large (relative to the mean rate) keeps a penalised kernel near its small start (the
+    // output kernels start within ±0.01); the other part is free to grow.
+    const heavy = 1e6;
+    expect(await norm({ ...wide, l2: 0, l2_linear: heavy }, 'log_rate')).toBeLessThan(0.1 * (await norm({ ...wide, l2: 0, l2_linear: 0 }, 'log_rate')));
+    expect(await norm({ ...wide, l2: heavy, l2_linear: 0 }, 'deep_out')).toBeLessThan(0.1 * (await norm({ ...wide, l2: 0, l2_linear: 0 }, 'deep_out')));
+    expect(await norm({ ...wide, l2: heavy, l2_linear: 0 }, 'log_rate')).toBeGreaterThan(0.5 * (await norm({ ...wide, l2: 0, l2_linear: 0 }, 'log_rate')));
+  });
+
   it('matches columns by name and names a missing feature', async () => {
     const fitted = await fitModel(params, train, valid, log);
     const direct = await predictRates(fitted, valid);
