@@ -16,13 +16,12 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { loadConfig } from '../src/config/load.ts';
 import { modelSchema } from '../src/config/schema.ts';
-import { runBacktest, testMonths } from '../src/evaluate/backtest.ts';
+import { runBacktest } from '../src/evaluate/backtest.ts';
 import { cellGeometryFromGrid } from '../src/evaluate/history.ts';
-import { loadOracle } from '../src/evaluate/oracle.ts';
+import { loadTestPeriodOracle } from '../src/evaluate/run.ts';
 import { loadFeatureMatrix } from '../src/features/load.ts';
 import type { FeatureMatrix } from '../src/features/matrix.ts';
 import { readGrid } from '../src/grid/io.ts';
-import { createCellLocator } from '../src/grid/locate.ts';
 import { selectBackend } from '../src/model/backend.ts';
 import { modelTrainer } from '../src/model/fit.ts';
 import { trainingWindows } from '../src/model/windows.ts';
@@ -55,17 +54,19 @@ const log = createLogger({ quiet: true });
 await selectBackend(config.model.backend, createLogger());
 
 const full = await loadFeatureMatrix(values.features);
+for (const variant of variants) {
+  const unknown = variant.drop.filter((name) => !full.featureNames.includes(name));
+  if (unknown.length > 0) {
+    process.stderr.write(`${values.variants}: variant "${variant.name}": drop names no feature of ${values.features}: ${unknown.join(', ')}\n`);
+    process.exit(2);
+  }
+}
 const grid = readGrid(values.grid);
 const geometry = cellGeometryFromGrid(grid);
-let lastLabelled = -Infinity;
-for (let i = 0; i < full.rows; i++) if (!Number.isNaN(full.yFires[i]) && full.day[i] > lastLabelled) lastLabelled = full.day[i];
-const firstTest = testMonths(lastLabelled, config.evaluate.months)[0].fromDay;
-const oracle = await loadOracle(values.data, createCellLocator(grid), { fromDay: firstTest, toDay: lastLabelled, nCells: grid.cells.length });
+const oracle = await loadTestPeriodOracle(full, grid, values.data, config.evaluate.months, values.features);
 
 /** The matrix without the named feature columns. */
 function withoutColumns(matrix: FeatureMatrix, drop: string[]): FeatureMatrix {
-  const unknown = drop.filter((name) => !matrix.featureNames.includes(name));
-  if (unknown.length > 0) throw new Error(`drop: no feature named ${unknown.join(', ')}`);
   const keep = matrix.featureNames.map((name, j) => (drop.includes(name) ? -1 : j)).filter((j) => j >= 0);
   const p = matrix.featureNames.length;
   const X = new Float32Array(matrix.rows * keep.length);

@@ -11,6 +11,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { FeatureMatrix } from '../features/matrix.ts';
 import type { Forecaster } from '../model/types.ts';
 import { InputDataError } from '../util/errors.ts';
+import { sqlString } from '../features/duck.ts';
 
 export type CellLocator = (lon: number, lat: number) => number;
 
@@ -30,8 +31,6 @@ export interface OracleOptions {
   toDay: number;
   nCells: number;
 }
-
-const sqlString = (path: string) => `'${path.replaceAll("'", "''")}'`;
 
 export type Oracle = Forecaster & {
   summary: OracleSummary;

@@ -7,6 +7,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/schema.ts';
 import { loadFeatureMatrix } from '../features/load.ts';
+import type { FeatureMatrix } from '../features/matrix.ts';
+import type { Grid } from '../grid/types.ts';
 import { readGrid } from '../grid/io.ts';
 import { createCellLocator } from '../grid/locate.ts';
 import { selectBackend } from '../model/backend.ts';
@@ -16,7 +18,7 @@ import { InputDataError, UsageError } from '../util/errors.ts';
 import type { Logger } from '../util/log.ts';
 import { runBacktest, testMonths, type BacktestResult } from './backtest.ts';
 import { cellGeometryFromGrid } from './history.ts';
-import { loadOracle } from './oracle.ts';
+import { loadOracle, type Oracle } from './oracle.ts';
 import { writeReport, type ReportFiles } from './report.ts';
 
 export interface EvaluateRequest {
@@ -32,6 +34,18 @@ export interface EvaluateRequest {
   now?: Date;
 }
 
+/**
+ * The oracle (truth/ of synthetic data; null without it) read for the backtest's test period only: the
+ * `months` calendar months up to the last labelled day of `matrix`.
+ */
+export async function loadTestPeriodOracle(matrix: FeatureMatrix, grid: Grid, dataDir: string, months: number, source = 'feature table'): Promise<Oracle | null> {
+  let lastLabelled = -Infinity;
+  for (let i = 0; i < matrix.rows; i++) if (!Number.isNaN(matrix.yFires[i]) && matrix.day[i] > lastLabelled) lastLabelled = matrix.day[i];
+  if (!Number.isFinite(lastLabelled)) throw new UsageError(`${source}: no labelled rows to evaluate on`);
+  const firstTest = testMonths(lastLabelled, months)[0].fromDay;
+  return loadOracle(dataDir, createCellLocator(grid), { fromDay: firstTest, toDay: lastLabelled, nCells: grid.cells.length });
+}
+
 export async function evaluateFromFiles(request: EvaluateRequest): Promise<{ result: BacktestResult; files: ReportFiles }> {
   const { featuresPath, gridPath, dataDir, reportDir, config, log } = request;
   if (!existsSync(featuresPath)) throw new InputDataError(`${featuresPath}: feature table not found (run firerisk features first)`);
@@ -45,12 +59,7 @@ export async function evaluateFromFiles(request: EvaluateRequest): Promise<{ res
   const geometry = cellGeometryFromGrid(grid);
   const backend = await selectBackend(config.model.backend, log);
 
-  // The oracle is read for the test period only.
-  let lastLabelled = -Infinity;
-  for (let i = 0; i < matrix.rows; i++) if (!Number.isNaN(matrix.yFires[i]) && matrix.day[i] > lastLabelled) lastLabelled = matrix.day[i];
-  if (!Number.isFinite(lastLabelled)) throw new UsageError(`${featuresPath}: no labelled rows to evaluate on`);
-  const firstTest = testMonths(lastLabelled, config.evaluate.months)[0].fromDay;
-  const oracle = await loadOracle(dataDir, createCellLocator(grid), { fromDay: firstTest, toDay: lastLabelled, nCells: grid.cells.length });
+  const oracle = await loadTestPeriodOracle(matrix, grid, dataDir, config.evaluate.months, featuresPath);
   if (oracle) log.info('oracle loaded from truth/', { ...oracle.summary });
   else log.info('no truth/ folder in the data: evaluating without the oracle', { data: dataDir });
 

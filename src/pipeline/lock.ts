@@ -2,6 +2,7 @@ import { openSync, writeSync, closeSync, readFileSync, rmSync, mkdirSync } from 
 import { dirname } from 'node:path';
 import { hostname } from 'node:os';
 import { FireriskError } from '../util/errors.ts';
+import { isProcessAlive } from '../util/process.ts';
 
 export interface LockHolder {
   pid: number;
@@ -17,14 +18,6 @@ export interface HeldLock {
 
 export class LockHeldError extends FireriskError {}
 
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 /**
  * Takes the run lock: a file created exclusively, naming the holder. A lock whose holder process
@@ -50,7 +43,7 @@ export function acquireLock(path: string, command: string, onStale: (holder: Loc
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = readHolder(path);
-      if (holder && holder.host === hostname() && !isAlive(holder.pid)) {
+      if (holder && holder.host === hostname() && !isProcessAlive(holder.pid)) {
         onStale(holder);
         rmSync(path, { force: true });
         continue;

@@ -8,6 +8,7 @@ import { scoredDayToGeoJson } from './geojson.ts';
 import { scoredDayToHtml } from './html.ts';
 import { warningLevelsQml } from './qml.ts';
 import type { ScoredDay } from './score.ts';
+import { isProcessAlive } from '../util/process.ts';
 
 /**
  * Atomic publication of scored days into one folder:
@@ -170,19 +171,11 @@ function previousEntries(outDir: string, rewritten: Set<string>): PublishedFile[
 
 const TEMPORARY = /^\..+\.tmp-(\d+)-[0-9a-f]{8}$/;
 
-const processIsAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 /** Temporary files left by a publish that was killed before it could rename or remove them. */
 async function removeAbandonedTemporaries(outDir: string, io: PublishIo): Promise<void> {
   for (const name of readdirSync(outDir)) {
     const match = TEMPORARY.exec(name);
-    if (match && Number(match[1]) !== process.pid && !processIsAlive(Number(match[1]))) await io.unlink(join(outDir, name)).catch(() => undefined);
+    if (match && Number(match[1]) !== process.pid && !isProcessAlive(Number(match[1]))) await io.unlink(join(outDir, name)).catch(() => undefined);
   }
 }
