@@ -7,9 +7,8 @@
 -- scheduled major events are those of day d.
 -- How: a dense spine of the cells x days from {{spine_from}} ({{history_buffer_days}} days before the
 -- chunk) takes the running totals in force on each day from cell_day_running (ASOF join), and one
--- window in (cell_index, day) order reads them k days back with LAG: a count over the k days before d
--- is total(d-1) - total(d-1-k). Rows before the chunk only serve as lag sources, so a lag never
--- reaches into the previous cell for an output row.
+-- window per cell in day order reads them k days back with LAG: a count over the k days before d
+-- is total(d-1) - total(d-1-k). Rows before the chunk only serve as lag sources.
 WITH spine AS (
   SELECT c.cell_index, d.range::INTEGER AS day
   FROM stg_cells c
@@ -60,7 +59,7 @@ lagged AS (
     lag(c_monitors_alarm, 1) OVER w AS c_monitors_alarm_l1,
     lag(c_nb_monitors_alarm, 1) OVER w AS c_nb_monitors_alarm_l1
   FROM running
-  WINDOW w AS (ORDER BY cell_index, day)
+  WINDOW w AS (PARTITION BY cell_index ORDER BY day)
 ),
 history AS (
   SELECT cell_index, day,
