@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
@@ -22,7 +22,7 @@ export const FEATURES_DIR = 'features';
 export const FEATURES_FILE = 'features.parquet';
 export const MANIFEST_FILE = 'features.manifest.json';
 export const PARTS_DIR = 'parts';
-export const MANIFEST_FORMAT = 'firerisk.features/1';
+export const MANIFEST_FORMAT = 'firerisk.features/2';
 
 export interface FeatureBuildOptions {
   /** First and last feature day (YYYY-MM-DD); default from config.features, else derived from the data. */
@@ -37,9 +37,10 @@ export interface FeatureBuildOptions {
   incremental?: boolean;
 }
 
-/** One part file: the rows of one calendar year, with the key of each of its months. */
+/** One part: the rows of one calendar year (a folder of Parquet files, in no particular order), with the key of each of its months. */
 export interface FeaturePart {
   year: string;
+  /** Folder, relative to the features folder: `parts/<year>-<key prefix>`. */
   file: string;
   from: string;
   to: string;
@@ -137,7 +138,7 @@ const RULES: Record<string, string> = {
   labels: 'y_fires / y_alarms are NULL after labels_until: the last day with an incident or a weather observation (later days have forecasts only).',
   days_since_fire: `Capped at ${DAYS_SINCE_FIRE_CAP}: no fire in the previous ${DAYS_SINCE_FIRE_CAP} days (or never) gives ${DAYS_SINCE_FIRE_CAP}.`,
   incremental:
-    'Features are kept in yearly parts (features/parts/YYYY.parquet) with a key per month. A month is recomputed when its key changes: the key chains the static key (grid, static layers, settings, code) with the per-month content hashes of the time-stamped inputs of that month and every earlier month, since features only look back. A year part is rewritten from its kept months and the recomputed ones; features.parquet is the concatenation of the parts.',
+    'Features are kept in yearly parts (folders features/parts/YYYY-<key>/ of Parquet files) with a key per month. A month is recomputed when its key changes: the key chains the static key (grid, static layers, settings, code) with the per-month content hashes of the time-stamped inputs of that month and every earlier month, since features only look back. A new year part holds the files the feature query wrote for its recomputed months and, if some months were kept, one file of those copied from the old part; features.parquet is the rows of all parts ordered by day and cell.',
   out_of_grid: 'Records outside every grid cell are counted in out_of_grid and not used.',
 };
 
@@ -242,9 +243,11 @@ export async function buildFeatures(dataset: Dataset, grid: Grid, options: Featu
 
   const featuresDir = join(options.outDir, FEATURES_DIR);
   const partsDir = join(featuresDir, PARTS_DIR);
-  mkdirSync(partsDir, { recursive: true });
   const manifestPath = join(featuresDir, MANIFEST_FILE);
   const previous = options.incremental === false ? null : readPreviousManifest(manifestPath);
+  // Without a usable manifest nothing in parts/ can be reused (it may also hold an older layout).
+  if (previous === null) rmSync(partsDir, { recursive: true, force: true });
+  mkdirSync(partsDir, { recursive: true });
   const previousParts = new Map((previous?.parts ?? []).filter((p) => p.month_keys !== undefined).map((p) => [p.year, p]));
   const reusable = (m: (typeof featureMonths)[number]) => {
     const p = previousParts.get(m.month.slice(0, 4));
@@ -308,11 +311,11 @@ export async function buildFeatures(dataset: Dataset, grid: Grid, options: Featu
             pois_missing: !staged.present.pois,
             events_missing: !staged.present.events,
           });
-          // Streamed into one scratch file per (run, cell group, year), already in the output
-          // types; scratch files are read once, so they are written without compression.
+          // Streamed into files per (run, cell group, year), already in the output types; they are
+          // moved into the year parts as they are, so they are compressed now.
           await c.run(
             `COPY (SELECT ${outputColumns()}, year(DATE '1970-01-01' + day)::VARCHAR AS year FROM (${featureQuery}) AS chunk_features) ` +
-              `TO ${sqlString(join(scratch, `r${r}g${g}`))} (FORMAT parquet, COMPRESSION uncompressed, PARTITION_BY (year))`,
+              `TO ${sqlString(join(scratch, `r${r}g${g}`))} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (year))`,
           );
           step('40_features.sql', { from: isoDay(runFrom), to: isoDay(runTo), cells: `${cellFrom}..${cellTo}`, group: `${g + 1}/${groups.length}` });
         }
@@ -320,30 +323,39 @@ export async function buildFeatures(dataset: Dataset, grid: Grid, options: Featu
       }
       progress.done();
       await c.run('RESET disabled_optimizers');
-      // Year parts: kept months of the old part plus the recomputed months, ordered by day and cell.
+      // Year parts: the query's files of the recomputed months, moved, plus the kept months of the old part.
       for (const year of years) {
         if (parts.has(year)) continue;
         const months = monthsOf(year);
         const kept = months.filter(reusable);
-        const sources = [`SELECT * FROM read_parquet(${sqlString(join(scratch, '*', `year=${year}`, '*.parquet'))}, hive_partitioning = false)`];
-        if (kept.length > 0) {
-          const old = join(featuresDir, previousParts.get(year)!.file);
-          sources.push(`SELECT * FROM read_parquet(${sqlString(old)}) WHERE strftime(day, '%Y-%m') IN (${kept.map((m) => sqlString(m.month)).join(', ')})`);
-        }
-        const file = `${PARTS_DIR}/${year}.parquet`;
+        const monthKeys = Object.fromEntries(months.map((m) => [m.month, m.key]));
+        const key = createHash('sha256').update(JSON.stringify(monthKeys)).digest('hex');
+        const file = `${PARTS_DIR}/${year}-${key.slice(0, 16)}`;
         const path = join(featuresDir, file);
         const temporary = `${path}.${process.pid}.tmp`;
-        await c.run(`COPY (SELECT * FROM (${sources.join(' UNION ALL ')}) ORDER BY day, cell_index) TO ${sqlString(temporary)} (FORMAT parquet, COMPRESSION zstd)`);
+        rmSync(temporary, { recursive: true, force: true });
+        mkdirSync(temporary);
+        for (const batch of readdirSync(scratch)) {
+          const folder = join(scratch, batch, `year=${year}`);
+          if (existsSync(folder)) for (const name of readdirSync(folder)) renameSync(join(folder, name), join(temporary, `${batch}-${name}`));
+        }
+        if (kept.length > 0) {
+          const old = join(featuresDir, previousParts.get(year)!.file, '*.parquet');
+          await c.run(
+            `COPY (SELECT * FROM read_parquet(${sqlString(old)}) WHERE strftime(day, '%Y-%m') IN (${kept.map((m) => sqlString(m.month)).join(', ')})) ` +
+              `TO ${sqlString(join(temporary, 'kept.parquet'))} (FORMAT parquet, COMPRESSION zstd)`,
+          );
+        }
+        rmSync(path, { recursive: true, force: true });
         renameSync(temporary, path);
-        const [counted] = await queryRows<{ n: bigint }>(c, `SELECT count(*) AS n FROM read_parquet(${sqlString(path)})`);
-        const monthKeys = Object.fromEntries(months.map((m) => [m.month, m.key]));
+        const [counted] = await queryRows<{ n: bigint }>(c, `SELECT count(*) AS n FROM read_parquet(${sqlString(join(path, '*.parquet'))})`);
         parts.set(year, {
           year,
           file,
           from: isoDay(months[0].first),
           to: isoDay(months[months.length - 1].last),
           rows: Number(counted.n),
-          key: createHash('sha256').update(JSON.stringify(monthKeys)).digest('hex'),
+          key,
           month_keys: monthKeys,
         });
       }
@@ -352,19 +364,19 @@ export async function buildFeatures(dataset: Dataset, grid: Grid, options: Featu
     }
     const orderedParts = years.map((year) => parts.get(year)!);
     // Parts of years no longer in range are removed.
-    for (const p of previous?.parts ?? []) if (!parts.has(p.year) || parts.get(p.year)!.file !== p.file) rmSync(join(featuresDir, p.file), { force: true });
+    for (const p of previous?.parts ?? []) if (!parts.has(p.year) || parts.get(p.year)!.file !== p.file) rmSync(join(featuresDir, p.file), { recursive: true, force: true });
 
     const parquetPath = join(featuresDir, FEATURES_FILE);
     const temporary = join(featuresDir, `.${FEATURES_FILE}.${process.pid}.tmp`);
-    // Unchanged parts in the same order: the previous features.parquet is already their concatenation.
+    // Unchanged parts: the previous features.parquet already holds their rows.
     const unchanged =
       previous !== null &&
       existsSync(parquetPath) &&
       previous.parts.length === orderedParts.length &&
       previous.parts.every((p, i) => p.key === orderedParts[i].key && p.file === orderedParts[i].file && p.rows === orderedParts[i].rows);
     if (!unchanged) {
-      const list = `[${orderedParts.map((p) => sqlString(join(featuresDir, p.file))).join(', ')}]`;
-      await session.connection.run(`COPY (SELECT * FROM read_parquet(${list})) TO ${sqlString(temporary)} (FORMAT parquet, COMPRESSION zstd)`);
+      const list = `[${orderedParts.map((p) => sqlString(join(featuresDir, p.file, '*.parquet'))).join(', ')}]`;
+      await session.connection.run(`COPY (SELECT * FROM read_parquet(${list}) ORDER BY day, cell_index) TO ${sqlString(temporary)} (FORMAT parquet, COMPRESSION zstd)`);
       renameSync(temporary, parquetPath);
     }
 

@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CrowdFlow, FacilityStatus, Incident, MajorEvent, Weather } from '../../src/contract/schemas.ts';
 import type { Dataset } from '../../src/contract/dataset.ts';
@@ -92,10 +94,20 @@ describe('incremental builds', () => {
     const nightly = await build(cut(full, '2024-02-11'), grid, '2023-12-01', '2024-02-11', out);
     expect(nightly.result.reusedMonths).toEqual(['2023-12', '2024-01']);
     expect(nightly.result.recomputedMonths).toEqual(['2024-02']);
+    // The year 2024 is a new part (kept January copied, February recomputed); 2023's part is kept; no old part is left.
+    const partFolders = () => readdirSync(join(out, 'features', 'parts')).sort();
+    expect(partFolders()).toEqual(nightly.result.manifest.parts.map((p) => p.file.replace('parts/', '')).sort());
+    expect(nightly.result.manifest.parts.map((p) => [p.year, p.rows])).toEqual([['2023', 9 * 31], ['2024', 9 * (31 + 11)]]);
+    expect(nightly.result.manifest.parts[0].file).toBe(first.result.manifest.parts[0].file);
+    expect(nightly.result.manifest.parts[1].file).not.toBe(first.result.manifest.parts[1].file);
     const again = await build(cut(full, '2024-02-11'), grid, '2023-12-01', '2024-02-11', out);
     expect(again.result.recomputedMonths).toEqual([]);
+    expect(partFolders()).toEqual(nightly.result.manifest.parts.map((p) => p.file.replace('parts/', '')).sort());
     const recompute = await build(cut(full, '2024-02-11'), grid, '2023-12-01', '2024-02-11');
     expect(nightly.rows).toEqual(recompute.rows);
+    // features.parquet is ordered by day, then cell (the loader and the backtest rely on it).
+    const order = nightly.rows.map((r) => `${r.day}|${String(r.cell_index).padStart(4, '0')}`);
+    expect(order).toEqual([...order].sort());
     expect(again.rows).toEqual(recompute.rows);
 
     // A late correction in November (before the feature range) changes every feature month.
