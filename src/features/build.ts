@@ -248,6 +248,8 @@ export async function buildFeatures(dataset: Dataset, grid: Grid, options: Featu
   // Without a usable manifest nothing in parts/ can be reused (it may also hold an older layout).
   if (previous === null) rmSync(partsDir, { recursive: true, force: true });
   mkdirSync(partsDir, { recursive: true });
+  // Half-written parts of an interrupted build.
+  for (const name of readdirSync(partsDir)) if (name.endsWith('.tmp')) rmSync(join(partsDir, name), { recursive: true, force: true });
   const previousParts = new Map((previous?.parts ?? []).filter((p) => p.month_keys !== undefined).map((p) => [p.year, p]));
   const reusable = (m: (typeof featureMonths)[number]) => {
     const p = previousParts.get(m.month.slice(0, 4));

@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CrowdFlow, FacilityStatus, Incident, MajorEvent, Weather } from '../../src/contract/schemas.ts';
@@ -100,6 +100,7 @@ describe('incremental builds', () => {
     expect(nightly.result.manifest.parts.map((p) => [p.year, p.rows])).toEqual([['2023', 9 * 31], ['2024', 9 * (31 + 11)]]);
     expect(nightly.result.manifest.parts[0].file).toBe(first.result.manifest.parts[0].file);
     expect(nightly.result.manifest.parts[1].file).not.toBe(first.result.manifest.parts[1].file);
+    mkdirSync(join(out, 'features', 'parts', '2024-0123456789abcdef.999.tmp')); // left by an interrupted build
     const again = await build(cut(full, '2024-02-11'), grid, '2023-12-01', '2024-02-11', out);
     expect(again.result.recomputedMonths).toEqual([]);
     expect(partFolders()).toEqual(nightly.result.manifest.parts.map((p) => p.file.replace('parts/', '')).sort());
