@@ -43,8 +43,9 @@ class Growable<T extends Float32Array | Int32Array | Uint8Array> {
     next.set(this.data.subarray(0, this.length) as never);
     this.data = next;
   }
+  /** The filled values; no copy when the capacity was exact (the full load of a file). */
   finish(): T {
-    return this.data.slice(0, this.length) as T;
+    return (this.length === this.data.length ? this.data : this.data.slice(0, this.length)) as T;
   }
 }
 
@@ -115,18 +116,23 @@ export async function loadFeatureMatrix(path: string, options: LoadFeatureOption
       X.reserve(k * p);
       for (const g of [cellIndex, day, yFires, yAlarms, ...flags]) g.reserve(k);
       if (negativeRate < 1) weight.reserve(k);
-      const featureColumns = featureNames.map((_, j) => items(chunk, 4 + j) as Float32Array);
+      const first = cellIndex.length;
       for (let r = 0; r < k; r++) {
         const i = keep[r];
-        const at = cellIndex.length + r;
+        const at = first + r;
         cellIndex.data[at] = cells[i];
         day.data[at] = days[i];
         const labelled = firesValid(i);
         yFires.data[at] = labelled ? fires[i] : Number.NaN;
         yAlarms.data[at] = alarmsValid(i) ? alarms[i] : Number.NaN;
         if (negativeRate < 1) weight.data[at] = labelled && fires[i] === 0 ? 1 / negativeRate : 1;
-        const base = at * p;
-        for (let j = 0; j < p; j++) X.data[base + j] = featureColumns[j][i];
+      }
+      // Column by column into the row-major X: one monomorphic loop per column.
+      const x = X.data;
+      for (let j = 0; j < p; j++) {
+        const column = items(chunk, 4 + j) as Float32Array;
+        let at = first * p + j;
+        for (let r = 0; r < k; r++, at += p) x[at] = column[keep[r]];
       }
       flags.forEach((g, f) => {
         const values = items(chunk, 4 + p + f) as Uint8Array;
