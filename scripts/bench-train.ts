@@ -1,9 +1,9 @@
 /**
  * Benchmark of model training at a realistic size, without the feature store: a synthetic feature matrix
  * of `--cells` cells × (`--years`·365 + validation) days × `--features` features (default 3,000 × 5 years
- * × 40 ≈ 6 M rows), with a planted log-linear signal on a few static and daily columns and a mean rate of
+ * × 66, the size of the default district's table, ≈ 6 M rows), with a planted log-linear signal on a few static and daily columns and a mean rate of
  * about 750 fires a year over the district. Cuts the windows like `firerisk train` (negative rate 5 %),
- * fits the default MLP and prints backend, rows, rows/s, epochs, seconds, deviances and predict speed.
+ * fits the default model (`--kind`, default the configuration's: wide & deep) and prints backend, rows, rows/s, epochs, seconds, deviances and predict speed.
  *
  *   npx tsx scripts/bench-train.ts                          # default size, backend auto
  *   npx tsx scripts/bench-train.ts --backend cpu --max-epochs 2
@@ -21,10 +21,10 @@ const { values } = parseArgs({
   options: {
     cells: { type: 'string', default: '3000' },
     years: { type: 'string', default: '5' },
-    features: { type: 'string', default: '40' },
+    features: { type: 'string', default: '66' },
     backend: { type: 'string', default: 'auto' },
     'max-epochs': { type: 'string' },
-    kind: { type: 'string', default: 'mlp' },
+    kind: { type: 'string' },
     l2: { type: 'string' },
     'learning-rate': { type: 'string' },
     'batch-size': { type: 'string' },
@@ -36,7 +36,7 @@ const config = defaultConfig();
 const params = {
   ...config.model,
   train_years: Number(values.years),
-  kind: values.kind as 'mlp' | 'glm',
+  kind: (values.kind ?? config.model.kind) as typeof config.model.kind,
   ...(values['max-epochs'] ? { max_epochs: Number(values['max-epochs']) } : {}),
   ...(values.l2 ? { l2: Number(values.l2) } : {}),
   ...(values['learning-rate'] ? { learning_rate: Number(values['learning-rate']) } : {}),
@@ -106,7 +106,7 @@ const validTruth = truth.subarray(matrix.rows - windows.valid.rows);
 const result = {
   backend,
   kind: params.kind,
-  hidden_units: params.kind === 'mlp' ? params.hidden_units : [],
+  hidden_units: params.kind === 'glm' ? [] : params.hidden_units,
   l2: params.l2,
   learning_rate: params.learning_rate,
   batch_size: params.batch_size,
