@@ -40,8 +40,8 @@ export interface FeatureBuildOptions {
 /** One part: the rows of one calendar year (a folder of Parquet files, in no particular order), with the key of each of its months. */
 export interface FeaturePart {
   year: string;
-  /** Folder, relative to the features folder: `parts/<year>-<key prefix>`. */
-  file: string;
+  /** Relative to the features folder: `parts/<year>-<key prefix>`. */
+  folder: string;
   from: string;
   to: string;
   rows: number;
@@ -251,7 +251,7 @@ export async function buildFeatures(dataset: Dataset, grid: Grid, options: Featu
   const previousParts = new Map((previous?.parts ?? []).filter((p) => p.month_keys !== undefined).map((p) => [p.year, p]));
   const reusable = (m: (typeof featureMonths)[number]) => {
     const p = previousParts.get(m.month.slice(0, 4));
-    return p !== undefined && p.month_keys[m.month] === m.key && existsSync(join(featuresDir, p.file));
+    return p !== undefined && p.month_keys[m.month] === m.key && existsSync(join(featuresDir, p.folder));
   };
   const toCompute = featureMonths.filter((m) => !reusable(m));
   const reused = featureMonths.filter((m) => reusable(m));
@@ -330,8 +330,8 @@ export async function buildFeatures(dataset: Dataset, grid: Grid, options: Featu
         const kept = months.filter(reusable);
         const monthKeys = Object.fromEntries(months.map((m) => [m.month, m.key]));
         const key = createHash('sha256').update(JSON.stringify(monthKeys)).digest('hex');
-        const file = `${PARTS_DIR}/${year}-${key.slice(0, 16)}`;
-        const path = join(featuresDir, file);
+        const folder = `${PARTS_DIR}/${year}-${key.slice(0, 16)}`;
+        const path = join(featuresDir, folder);
         const temporary = `${path}.${process.pid}.tmp`;
         rmSync(temporary, { recursive: true, force: true });
         mkdirSync(temporary);
@@ -340,7 +340,7 @@ export async function buildFeatures(dataset: Dataset, grid: Grid, options: Featu
           if (existsSync(folder)) for (const name of readdirSync(folder)) renameSync(join(folder, name), join(temporary, `${batch}-${name}`));
         }
         if (kept.length > 0) {
-          const old = join(featuresDir, previousParts.get(year)!.file, '*.parquet');
+          const old = partFiles(featuresDir, previousParts.get(year)!);
           await c.run(
             `COPY (SELECT * FROM read_parquet(${sqlString(old)}) WHERE strftime(day, '%Y-%m') IN (${kept.map((m) => sqlString(m.month)).join(', ')})) ` +
               `TO ${sqlString(join(temporary, 'kept.parquet'))} (FORMAT parquet, COMPRESSION zstd)`,
@@ -351,7 +351,7 @@ export async function buildFeatures(dataset: Dataset, grid: Grid, options: Featu
         const [counted] = await queryRows<{ n: bigint }>(c, `SELECT count(*) AS n FROM read_parquet(${sqlString(join(path, '*.parquet'))})`);
         parts.set(year, {
           year,
-          file,
+          folder,
           from: isoDay(months[0].first),
           to: isoDay(months[months.length - 1].last),
           rows: Number(counted.n),
@@ -371,9 +371,9 @@ export async function buildFeatures(dataset: Dataset, grid: Grid, options: Featu
       previous !== null &&
       existsSync(parquetPath) &&
       previous.parts.length === orderedParts.length &&
-      previous.parts.every((p, i) => p.key === orderedParts[i].key && p.file === orderedParts[i].file && p.rows === orderedParts[i].rows);
+      previous.parts.every((p, i) => p.key === orderedParts[i].key && p.folder === orderedParts[i].folder && p.rows === orderedParts[i].rows);
     if (!unchanged) {
-      const list = `[${orderedParts.map((p) => sqlString(join(featuresDir, p.file, '*.parquet'))).join(', ')}]`;
+      const list = `[${orderedParts.map((p) => sqlString(partFiles(featuresDir, p))).join(', ')}]`;
       await session.connection.run(`COPY (SELECT * FROM read_parquet(${list}) ORDER BY day, cell_index) TO ${sqlString(temporary)} (FORMAT parquet, COMPRESSION zstd)`);
       renameSync(temporary, parquetPath);
     }
@@ -409,7 +409,7 @@ export async function buildFeatures(dataset: Dataset, grid: Grid, options: Featu
     };
     writeJsonAtomic(manifestPath, manifest);
     // Replaced parts, parts of years no longer in range, and what an interrupted build left.
-    const current = new Set(orderedParts.map((p) => p.file));
+    const current = new Set(orderedParts.map((p) => p.folder));
     for (const name of readdirSync(partsDir)) if (!current.has(`${PARTS_DIR}/${name}`)) rmSync(join(partsDir, name), { recursive: true, force: true });
     const seconds = (Date.now() - started) / 1000;
     log.info('features: written', { file: parquetPath, rows, recomputed_months: toCompute.length, reused_months: reused.length, seconds: Number(seconds.toFixed(1)) });
@@ -427,6 +427,9 @@ export async function buildFeatures(dataset: Dataset, grid: Grid, options: Featu
     rmSync(join(featuresDir, '.duckdb_tmp'), { recursive: true, force: true });
   }
 }
+
+/** Glob of a part's Parquet files. */
+const partFiles = (featuresDir: string, part: FeaturePart): string => join(featuresDir, part.folder, '*.parquet');
 
 /** Splits months into runs of consecutive months. */
 export function contiguousRuns<T extends { first: number; last: number }>(months: T[]): T[][] {

@@ -96,16 +96,16 @@ describe('incremental builds', () => {
     expect(nightly.result.recomputedMonths).toEqual(['2024-02']);
     // The year 2024 is a new part (kept January copied, February recomputed); 2023's part is kept; no old part is left.
     const partFolders = () => readdirSync(join(out, 'features', 'parts')).sort();
-    expect(partFolders()).toEqual(nightly.result.manifest.parts.map((p) => p.file.replace('parts/', '')).sort());
+    expect(partFolders()).toEqual(nightly.result.manifest.parts.map((p) => p.folder.replace('parts/', '')).sort());
     expect(nightly.result.manifest.parts.map((p) => [p.year, p.rows])).toEqual([['2023', 9 * 31], ['2024', 9 * (31 + 11)]]);
-    expect(nightly.result.manifest.parts[0].file).toBe(first.result.manifest.parts[0].file);
-    expect(nightly.result.manifest.parts[1].file).not.toBe(first.result.manifest.parts[1].file);
+    expect(nightly.result.manifest.parts[0].folder).toBe(first.result.manifest.parts[0].folder);
+    expect(nightly.result.manifest.parts[1].folder).not.toBe(first.result.manifest.parts[1].folder);
     // Left by interrupted builds: a half-written part, and a part written before the manifest was.
     mkdirSync(join(out, 'features', 'parts', '2024-0123456789abcdef.999.tmp'));
     mkdirSync(join(out, 'features', 'parts', '2024-fedcba9876543210'));
     const again = await build(cut(full, '2024-02-11'), grid, '2023-12-01', '2024-02-11', out);
     expect(again.result.recomputedMonths).toEqual([]);
-    expect(partFolders()).toEqual(nightly.result.manifest.parts.map((p) => p.file.replace('parts/', '')).sort());
+    expect(partFolders()).toEqual(nightly.result.manifest.parts.map((p) => p.folder.replace('parts/', '')).sort());
     const recompute = await build(cut(full, '2024-02-11'), grid, '2023-12-01', '2024-02-11');
     expect(nightly.rows).toEqual(recompute.rows);
     // features.parquet is ordered by day, then cell (the loader and the backtest rely on it).
