@@ -18,7 +18,7 @@ import { loadConfig } from '../src/config/load.ts';
 import { modelSchema } from '../src/config/schema.ts';
 import { runBacktest } from '../src/evaluate/backtest.ts';
 import { cellGeometryFromGrid } from '../src/evaluate/history.ts';
-import { loadTestPeriodOracle } from '../src/evaluate/run.ts';
+import { loadTestPeriodOracle, planBacktest } from '../src/evaluate/run.ts';
 import { loadFeatureMatrix } from '../src/features/load.ts';
 import type { FeatureMatrix } from '../src/features/matrix.ts';
 import { readGrid } from '../src/grid/io.ts';
@@ -63,7 +63,8 @@ for (const variant of variants) {
 }
 const grid = readGrid(values.grid);
 const geometry = cellGeometryFromGrid(grid);
-const oracle = await loadTestPeriodOracle(full, grid, values.data, config.evaluate.months, values.features);
+const plan = await planBacktest(values.features, config);
+const oracle = await loadTestPeriodOracle(plan, grid, values.data);
 
 /** The matrix without the named feature columns. */
 function withoutColumns(matrix: FeatureMatrix, drop: string[]): FeatureMatrix {
@@ -86,6 +87,7 @@ for (const variant of variants) {
     windows: (m, firstTestDay) => trainingWindows(m, params, firstTestDay),
     oracle,
     modelName: variant.name,
+    minHistoryDays: plan.minHistoryDays,
     seed: params.seed,
   });
   const model = result.overall[variant.name];

@@ -96,7 +96,20 @@ export const modelSchema = z
 
 export const evaluateSchema = z
   .object({
-    months: z.number().int().positive().default(12).describe('Length of the rolling-origin backtest in months, ending at the last labelled day.'),
+    months: z
+      .number()
+      .int()
+      .positive()
+      .default(12)
+      .describe(
+        'Length of the rolling-origin backtest in months, ending at the last labelled day. A shorter history gets as many whole months as leave model.validation_days + evaluate.min_train_days of labelled days before the first one (with a warning).',
+      ),
+    min_train_days: z
+      .number()
+      .int()
+      .positive()
+      .default(180)
+      .describe('Fewest labelled days the first backtest refit may train on (besides its validation window); the backtest is shortened to leave them.'),
     refit_every_months: z.number().int().positive().default(6).describe('Refit the model every this many months of the backtest (1 = every month; 6 keeps the nightly run within its time budget: features still carry every label up to the day before, only the weights are up to 5 months old).'),
     top_shares: z.array(z.number().gt(0).lt(1)).default([0.01, 0.05, 0.1, 0.2]).describe('Area shares for hit rate, PAI and PEI.'),
     calibration_bins: z.number().int().min(2).default(10),

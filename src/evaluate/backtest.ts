@@ -41,6 +41,8 @@ export interface BacktestInput {
   /** Further truth-based references scored beside the oracle (e.g. the oracle's per-cell mean); never a baseline. */
   references?: Forecaster[];
   modelName?: string;
+  /** Labelled days needed before the first test month (see backtestMonths); default 1. */
+  minHistoryDays?: number;
   baselines?: BaselineFactory;
   /** Seed of the permutations of the feature importance. */
   seed?: number;
@@ -76,6 +78,8 @@ export interface BacktestResult {
   /** Truth-based references other than the oracle (see BacktestInput.references). */
   references: string[];
   test_period: { from: string; to: string };
+  /** Months asked for (options.months); `months` has fewer when the history was too short for them. */
+  months_requested: number;
   months: MonthInfo[];
   overall: Record<string, ForecastMetrics>;
   per_month: Array<{ month: string; metrics: Record<string, MetricSummary> }>;
@@ -111,6 +115,26 @@ export function testMonths(lastLabelledDay: number, months: number): Array<{ mon
   return out;
 }
 
+/**
+ * The test months of a backtest over labelled days [firstLabelled, lastLabelled]: the `requested` calendar
+ * months up to the last labelled day, or fewer when the history is short, so that the first test month
+ * starts at least `minHistoryDays` after the first labelled day (room for the first refit's training and
+ * validation windows). Null when not even one month fits.
+ */
+export function backtestMonths(firstLabelled: number, lastLabelled: number, requested: number, minHistoryDays: number): ReturnType<typeof testMonths> | null {
+  for (let m = requested; m >= 1; m--) {
+    const months = testMonths(lastLabelled, m);
+    if (months[0].fromDay - firstLabelled >= minHistoryDays) return months;
+  }
+  return null;
+}
+
+export function shortHistoryError(firstLabelled: number, lastLabelled: number, minHistoryDays: number): UsageError {
+  return new UsageError(
+    `backtest: labelled days run ${isoDay(firstLabelled)}..${isoDay(lastLabelled)}, too short for even one test month after ${minHistoryDays} days of training and validation history; lower model.validation_days or evaluate.min_train_days, or bring a longer history`,
+  );
+}
+
 function summary(metrics: ForecastMetrics): MetricSummary {
   const { curves: _curves, reliability: _reliability, ...rest } = metrics;
   return rest;
@@ -140,19 +164,16 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
   const { matrix, geometry, options, trainer, windows, oracle, log } = input;
   const modelName = input.modelName ?? 'model';
   const makeBaselines = input.baselines ?? fitBaselines;
-  let lastLabelled = -Infinity;
-  let firstLabelled = Infinity;
-  for (let i = 0; i < matrix.rows; i++) {
-    if (Number.isNaN(matrix.yFires[i])) continue;
-    if (matrix.day[i] > lastLabelled) lastLabelled = matrix.day[i];
-    if (matrix.day[i] < firstLabelled) firstLabelled = matrix.day[i];
-  }
-  if (!Number.isFinite(lastLabelled)) throw new UsageError('backtest: the feature table has no labelled rows');
-  const months = testMonths(lastLabelled, options.months);
-  if (months[0].fromDay <= firstLabelled) {
-    throw new UsageError(`backtest: the ${options.months} test months start ${isoDay(months[0].fromDay)}, but labelled days start ${isoDay(firstLabelled)}: nothing to train on before them`);
-  }
   const history = labelHistory(matrix, geometry.x_m.length);
+  if (history.nDays === 0) throw new UsageError('backtest: the feature table has no labelled rows');
+  const firstLabelled = history.firstDay;
+  const lastLabelled = history.firstDay + history.nDays - 1;
+  const minHistoryDays = input.minHistoryDays ?? 1;
+  const months = backtestMonths(firstLabelled, lastLabelled, options.months, minHistoryDays);
+  if (!months) throw shortHistoryError(firstLabelled, lastLabelled, minHistoryDays);
+  if (months.length < options.months) {
+    log?.warn(`backtest shortened to ${months.length} of ${options.months} months: labelled days start ${isoDay(firstLabelled)}, and the first test month needs ${minHistoryDays} days of history before it`);
+  }
 
   // Labelled rows of each test month, found in one pass.
   const monthRows: number[][] = months.map(() => []);
@@ -258,6 +279,7 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
     baselines: baselineNames,
     references: (input.references ?? []).map((r) => r.name),
     test_period: { from: isoDay(months[0].fromDay), to: isoDay(lastLabelled) },
+    months_requested: options.months,
     months: info,
     overall,
     per_month: perMonth,

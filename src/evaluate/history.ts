@@ -35,7 +35,11 @@ export function cellGeometryFromGrid(grid: Grid): CellGeometry {
   return geometry;
 }
 
-/** Collects the fire labels of a feature matrix (rows with NaN labels are forecast days and are skipped). */
+/**
+ * Collects the fire labels of a feature matrix (rows with NaN labels are forecast days and are skipped).
+ * The observed days are the days with labelled rows, or `matrix.labelledDays` when the matrix has it (zero
+ * rows were left out while reading, so a day may have no row left).
+ */
 export function labelHistory(matrix: FeatureMatrix, nCells?: number): LabelHistory {
   let lo = Infinity;
   let hi = -Infinity;
@@ -47,17 +51,23 @@ export function labelHistory(matrix: FeatureMatrix, nCells?: number): LabelHisto
     if (d > hi) hi = d;
     if (matrix.cellIndex[i] > maxCell) maxCell = matrix.cellIndex[i];
   }
+  const labelledDays = matrix.labelledDays;
+  if (labelledDays?.length) {
+    lo = Math.min(lo, labelledDays[0]);
+    hi = Math.max(hi, labelledDays[labelledDays.length - 1]);
+  }
   const cells = Math.max(nCells ?? 0, maxCell + 1);
   if (lo > hi) {
     return { nCells: cells, firstDay: 0, nDays: 0, observed: new Uint8Array(0), eventStart: new Int32Array(1), eventCell: new Int32Array(0), eventCount: new Float32Array(0) };
   }
   const nDays = hi - lo + 1;
   const observed = new Uint8Array(nDays);
+  if (labelledDays) for (const d of labelledDays) observed[d - lo] = 1;
   const perDay = new Int32Array(nDays + 1);
   for (let i = 0; i < matrix.rows; i++) {
     const y = matrix.yFires[i];
     if (Number.isNaN(y)) continue;
-    observed[matrix.day[i] - lo] = 1;
+    if (!labelledDays) observed[matrix.day[i] - lo] = 1;
     if (y > 0) perDay[matrix.day[i] - lo + 1]++;
   }
   for (let k = 0; k < nDays; k++) perDay[k + 1] += perDay[k];

@@ -50,7 +50,8 @@ export function reportMarkdown(result: BacktestResult, meta: ReportMeta = {}, ch
   const out: string[] = [];
   out.push(`# Backtest: ${result.model_name} vs baselines${result.forecasters.includes('oracle') ? ' and the oracle' : ''}`);
   out.push('');
-  out.push(`Test period ${result.test_period.from} .. ${result.test_period.to} (${result.months.length} months, rolling origin).`);
+  const shortened = result.months.length < result.months_requested ? `; ${result.months_requested} were asked for, but the history leaves room for no more` : '';
+  out.push(`Test period ${result.test_period.from} .. ${result.test_period.to} (${result.months.length} months, rolling origin${shortened}).`);
   if (meta.generated_at) out.push(`Generated ${meta.generated_at}.`);
   if (meta.features) out.push(`Features: \`${meta.features}\`.`);
   if (meta.data) out.push(`Data: \`${meta.data}\`.`);

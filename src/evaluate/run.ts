@@ -6,17 +6,17 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/schema.ts';
-import { loadFeatureMatrix } from '../features/load.ts';
-import type { FeatureMatrix } from '../features/matrix.ts';
+import { labelledDayRange, loadFeatureMatrix } from '../features/load.ts';
 import type { Grid } from '../grid/types.ts';
 import { readGrid } from '../grid/io.ts';
 import { createCellLocator } from '../grid/locate.ts';
 import { selectBackend } from '../model/backend.ts';
 import { modelTrainer } from '../model/fit.ts';
 import { trainingWindows } from '../model/windows.ts';
+import { isoDay } from '../util/days.ts';
 import { InputDataError, UsageError } from '../util/errors.ts';
 import type { Logger } from '../util/log.ts';
-import { runBacktest, testMonths, type BacktestResult } from './backtest.ts';
+import { backtestMonths, runBacktest, shortHistoryError, type BacktestResult } from './backtest.ts';
 import { cellGeometryFromGrid } from './history.ts';
 import { loadOracle, type Oracle } from './oracle.ts';
 import { writeReport, type ReportFiles } from './report.ts';
@@ -34,16 +34,27 @@ export interface EvaluateRequest {
   now?: Date;
 }
 
-/**
- * The oracle (truth/ of synthetic data; null without it) read for the backtest's test period only: the
- * `months` calendar months up to the last labelled day of `matrix`.
- */
-export async function loadTestPeriodOracle(matrix: FeatureMatrix, grid: Grid, dataDir: string, months: number, source = 'feature table'): Promise<Oracle | null> {
-  let lastLabelled = -Infinity;
-  for (let i = 0; i < matrix.rows; i++) if (!Number.isNaN(matrix.yFires[i]) && matrix.day[i] > lastLabelled) lastLabelled = matrix.day[i];
-  if (!Number.isFinite(lastLabelled)) throw new UsageError(`${source}: no labelled rows to evaluate on`);
-  const firstTest = testMonths(lastLabelled, months)[0].fromDay;
-  return loadOracle(dataDir, createCellLocator(grid), { fromDay: firstTest, toDay: lastLabelled, nCells: grid.cells.length });
+/** The test months of the backtest `firerisk evaluate` runs on a feature file, and the history they leave before them. */
+export interface BacktestPlan {
+  months: Array<{ month: string; fromDay: number; toDay: number }>;
+  firstLabelled: number;
+  lastLabelled: number;
+  /** Labelled days the first refit needs before the first test month: validation window + evaluate.min_train_days. */
+  minHistoryDays: number;
+}
+
+export async function planBacktest(featuresPath: string, config: Config): Promise<BacktestPlan> {
+  const range = await labelledDayRange(featuresPath);
+  if (!range) throw new UsageError(`${featuresPath}: no labelled rows to evaluate on`);
+  const minHistoryDays = config.model.validation_days + config.evaluate.min_train_days;
+  const months = backtestMonths(range.first, range.last, config.evaluate.months, minHistoryDays);
+  if (!months) throw shortHistoryError(range.first, range.last, minHistoryDays);
+  return { months, firstLabelled: range.first, lastLabelled: range.last, minHistoryDays };
+}
+
+/** The oracle (truth/ of synthetic data; null without it) read for the backtest's test period only. */
+export async function loadTestPeriodOracle(plan: BacktestPlan, grid: Grid, dataDir: string): Promise<Oracle | null> {
+  return loadOracle(dataDir, createCellLocator(grid), { fromDay: plan.months[0].fromDay, toDay: plan.lastLabelled, nCells: grid.cells.length });
 }
 
 export async function evaluateFromFiles(request: EvaluateRequest): Promise<{ result: BacktestResult; files: ReportFiles }> {
@@ -51,15 +62,20 @@ export async function evaluateFromFiles(request: EvaluateRequest): Promise<{ res
   if (!existsSync(featuresPath)) throw new InputDataError(`${featuresPath}: feature table not found (run firerisk features first)`);
   const grid = readGrid(gridPath);
   const started = Date.now();
-  const matrix = await loadFeatureMatrix(featuresPath);
-  log.info('features loaded', { rows: matrix.rows, features: matrix.featureNames.length, seconds: (Date.now() - started) / 1000 });
+  const plan = await planBacktest(featuresPath, config);
+  // Every row from the first validation window on; before it only what the training windows keep (fires and
+  // the subsampled zeros, chosen by the rule trainingWindows applies), so memory follows the test period,
+  // not the length of the history.
+  const denseFrom = plan.months[0].fromDay - config.model.validation_days;
+  const matrix = await loadFeatureMatrix(featuresPath, { negativeRate: config.model.negative_rate, seed: config.model.seed, subsampleBefore: isoDay(denseFrom) });
+  log.info('features loaded', { rows: matrix.rows, features: matrix.featureNames.length, every_row_from: isoDay(denseFrom), seconds: (Date.now() - started) / 1000 });
   let maxCell = -1;
   for (let i = 0; i < matrix.rows; i++) if (matrix.cellIndex[i] > maxCell) maxCell = matrix.cellIndex[i];
   if (maxCell >= grid.cells.length) throw new InputDataError(`${featuresPath}: cell_index ${maxCell} outside the ${grid.cells.length} cells of ${gridPath} (features built on another grid?)`);
   const geometry = cellGeometryFromGrid(grid);
   const backend = await selectBackend(config.model.backend, log);
 
-  const oracle = await loadTestPeriodOracle(matrix, grid, dataDir, config.evaluate.months, featuresPath);
+  const oracle = await loadTestPeriodOracle(plan, grid, dataDir);
   if (oracle) log.info('oracle loaded from truth/', { ...oracle.summary });
   else log.info('no truth/ folder in the data: evaluating without the oracle', { data: dataDir });
 
@@ -72,6 +88,7 @@ export async function evaluateFromFiles(request: EvaluateRequest): Promise<{ res
     oracle,
     references: oracle ? [oracle.cellMean] : [],
     modelName: `model_${config.model.kind}`,
+    minHistoryDays: plan.minHistoryDays,
     seed: config.model.seed,
     log,
   });

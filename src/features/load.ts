@@ -1,34 +1,37 @@
 import { existsSync } from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { dayNumber } from '../util/days.ts';
 import { InputDataError } from '../util/errors.ts';
 import { sqlString } from './duck.ts';
-import type { FeatureMatrix } from './matrix.ts';
+import { cellDayUniform, type FeatureMatrix } from './matrix.ts';
 
 export interface LoadFeatureOptions {
   /** Inclusive day range (YYYY-MM-DD). */
   fromDay?: string;
   toDay?: string;
-  /** Keep every row with y_fires > 0 and this share of the other rows (deterministic by seed, cell and day). */
+  /**
+   * Keep every row with y_fires > 0 and this share of the zero rows, chosen by `cellDayUniform(cell, day, seed)`
+   * (the rule of `subsampleRows`, so the same seed and rate keep the same zeros). Kept zeros get the weight
+   * 1 / negativeRate in `sampleWeight`.
+   */
   negativeRate?: number;
   seed?: number;
+  /**
+   * With negativeRate < 1: subsample only the rows before this day (YYYY-MM-DD) and keep every row from it
+   * on. Such a mixed matrix carries no `sampleWeight` but `labelledDays`: it is read for `subsampleRows`
+   * (a backtest's training windows) to weight, which at the same seed and rate keeps exactly the zeros read
+   * here, so it selects what it would select from the full table.
+   */
+  subsampleBefore?: string;
   /** Feature columns to read, in this order (default: every FLOAT column of the file). */
   featureNames?: string[];
 }
 
 export interface LoadedFeatureMatrix extends FeatureMatrix {
-  /** Importance weights when negativeRate < 1: 1 for rows with fires or without a label, 1/negativeRate for kept zeros. */
+  /** Importance weights when negativeRate < 1 (and no subsampleBefore): 1 for rows with fires or without a label, 1/negativeRate for kept zeros. */
   sampleWeight?: Float32Array;
   /** Flag columns by name without the `flag_` prefix (1 = set), one value per row. */
   flags: Record<string, Uint8Array>;
-}
-
-/** A uniform number in [0, 1) from (seed, cell, day): a murmur3-style integer mix. */
-export function keepUniform(seed: number, cell: number, day: number): number {
-  let h = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(cell + 0x632be5ab, 0xc2b2ae35);
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) ^ Math.imul(day + 0x7f4a7c15, 0x27d4eb2f);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  h ^= h >>> 16;
-  return (h >>> 0) / 4294967296;
 }
 
 class Growable<T extends Float32Array | Int32Array | Uint8Array> {
@@ -46,6 +49,24 @@ class Growable<T extends Float32Array | Int32Array | Uint8Array> {
   /** The filled values; no copy when the capacity was exact (the full load of a file). */
   finish(): T {
     return (this.length === this.data.length ? this.data : this.data.slice(0, this.length)) as T;
+  }
+}
+
+/** First and last day (day numbers) with labelled rows in a feature file; null when it has none. */
+export async function labelledDayRange(path: string): Promise<{ first: number; last: number } | null> {
+  if (!existsSync(path)) throw new InputDataError(`${path}: feature file not found (run \`firerisk features\` first)`);
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    const [range] = (
+      await connection.runAndReadAll(
+        `SELECT min(day - DATE '1970-01-01')::INTEGER AS first, max(day - DATE '1970-01-01')::INTEGER AS last FROM read_parquet(${sqlString(path)}) WHERE y_fires IS NOT NULL`,
+      )
+    ).getRowObjectsJS() as Array<{ first: number | null; last: number | null }>;
+    return range.first === null || range.last === null ? null : { first: range.first, last: range.last };
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
   }
 }
 
@@ -78,18 +99,30 @@ export async function loadFeatureMatrix(path: string, options: LoadFeatureOption
       ...featureNames.map((f) => `"${f}"::FLOAT`),
       ...flagNames.map((f) => `"${f}"::UTINYINT`),
     ];
-    const [{ n }] = (await connection.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM ${source}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`)).getRowObjectsJS() as Array<{ n: number }>;
-    const estimate = Math.ceil(n * (negativeRate < 1 ? Math.min(1, negativeRate * 1.2 + 0.01) : 1));
+    const subsampleBefore = negativeRate < 1 && options.subsampleBefore ? dayNumber(options.subsampleBefore) : undefined;
+    const weighted = negativeRate < 1 && subsampleBefore === undefined;
+    const denseFrom = negativeRate >= 1 ? -Infinity : (subsampleBefore ?? Infinity);
+    const filter = where.length ? ` WHERE ${where.join(' AND ')}` : '';
+    const [counts] = (
+      await connection.runAndReadAll(
+        `SELECT count(*)::INTEGER AS n, count(*) FILTER (WHERE (day - DATE '1970-01-01') >= ${Number.isFinite(denseFrom) ? denseFrom : 0})::INTEGER AS dense,
+                min(day - DATE '1970-01-01')::INTEGER AS first_day, max(day - DATE '1970-01-01')::INTEGER AS last_day FROM ${source}${filter}`,
+      )
+    ).getRowObjectsJS() as Array<{ n: number; dense: number; first_day: number | null; last_day: number | null }>;
+    const denseRows = denseFrom === -Infinity ? counts.n : denseFrom === Infinity ? 0 : counts.dense;
+    const estimate = denseRows + Math.ceil((counts.n - denseRows) * Math.min(1, negativeRate * 1.2 + 0.01));
+    const firstDay = counts.first_day ?? 0;
+    const labelledOn = subsampleBefore !== undefined ? new Uint8Array(counts.n ? (counts.last_day ?? 0) - firstDay + 1 : 0) : undefined;
     const p = featureNames.length;
     const X = new Growable((k) => new Float32Array(k), estimate * p);
     const cellIndex = new Growable((k) => new Int32Array(k), estimate);
     const day = new Growable((k) => new Int32Array(k), estimate);
     const yFires = new Growable((k) => new Float32Array(k), estimate);
     const yAlarms = new Growable((k) => new Float32Array(k), estimate);
-    const weight = new Growable((k) => new Float32Array(k), negativeRate < 1 ? estimate : 0);
+    const weight = new Growable((k) => new Float32Array(k), weighted ? estimate : 0);
     const flags = flagNames.map(() => new Growable((k) => new Uint8Array(k), estimate));
 
-    const result = await connection.stream(`SELECT ${columns.join(', ')} FROM ${source}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`);
+    const result = await connection.stream(`SELECT ${columns.join(', ')} FROM ${source}${filter}`);
     const items = (chunk: NonNullable<Awaited<ReturnType<typeof result.fetchChunk>>>, j: number) =>
       (chunk.getColumnVector(j) as unknown as { items: Float32Array | Int32Array | Uint8Array }).items;
     const valid = (chunk: NonNullable<Awaited<ReturnType<typeof result.fetchChunk>>>, j: number) => {
@@ -110,12 +143,13 @@ export async function loadFeatureMatrix(path: string, options: LoadFeatureOption
       keep.length = 0;
       for (let i = 0; i < rows; i++) {
         const labelled = firesValid(i);
-        if (negativeRate >= 1 || !labelled || fires[i] > 0 || keepUniform(seed, cells[i], days[i]) < negativeRate) keep.push(i);
+        if (labelled && labelledOn) labelledOn[days[i] - firstDay] = 1;
+        if (days[i] >= denseFrom || !labelled || fires[i] > 0 || cellDayUniform(cells[i], days[i], seed) < negativeRate) keep.push(i);
       }
       const k = keep.length;
       X.reserve(k * p);
       for (const g of [cellIndex, day, yFires, yAlarms, ...flags]) g.reserve(k);
-      if (negativeRate < 1) weight.reserve(k);
+      if (weighted) weight.reserve(k);
       const first = cellIndex.length;
       for (let r = 0; r < k; r++) {
         const i = keep[r];
@@ -125,7 +159,7 @@ export async function loadFeatureMatrix(path: string, options: LoadFeatureOption
         const labelled = firesValid(i);
         yFires.data[at] = labelled ? fires[i] : Number.NaN;
         yAlarms.data[at] = alarmsValid(i) ? alarms[i] : Number.NaN;
-        if (negativeRate < 1) weight.data[at] = labelled && fires[i] === 0 ? 1 / negativeRate : 1;
+        if (weighted) weight.data[at] = labelled && fires[i] === 0 ? 1 / negativeRate : 1;
       }
       // Column by column into the row-major X: one monomorphic loop per column.
       const x = X.data;
@@ -144,7 +178,7 @@ export async function loadFeatureMatrix(path: string, options: LoadFeatureOption
       yFires.length += k;
       yAlarms.length += k;
       X.length += k * p;
-      if (negativeRate < 1) weight.length += k;
+      if (weighted) weight.length += k;
     }
     const matrix: LoadedFeatureMatrix = {
       featureNames,
@@ -156,7 +190,12 @@ export async function loadFeatureMatrix(path: string, options: LoadFeatureOption
       yAlarms: yAlarms.finish(),
       flags: Object.fromEntries(flagNames.map((f, j) => [f.slice('flag_'.length), flags[j].finish()])),
     };
-    if (negativeRate < 1) matrix.sampleWeight = weight.finish();
+    if (weighted) matrix.sampleWeight = weight.finish();
+    if (labelledOn) {
+      const labelledDays: number[] = [];
+      labelledOn.forEach((on, k) => on && labelledDays.push(firstDay + k));
+      matrix.labelledDays = Int32Array.from(labelledDays);
+    }
     return matrix;
   } finally {
     connection.closeSync();

@@ -14,6 +14,26 @@ export interface FeatureMatrix {
   yFires: Float32Array;
   /** Second label: number of alarms of any category in the cell that day. */
   yAlarms: Float32Array;
+  /**
+   * Set when rows were left out while reading (zeros subsampled before some day): the distinct days, in
+   * order, that had labelled rows in the file, so that the label history knows every observed day.
+   */
+  labelledDays?: Int32Array;
+}
+
+/**
+ * A uniform in [0, 1) determined by (cell, day, seed) alone, so a cell-day is kept or dropped the same way
+ * whatever window or row order it arrives in (training windows of successive nights overlap, and the
+ * feature loader and `subsampleRows` keep the same zeros).
+ */
+export function cellDayUniform(cell: number, day: number, seed: number): number {
+  let h = Math.imul(cell ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(day + 0x632be5ab, 0xc2b2ae35) ^ Math.imul(seed ^ 0x27d4eb2f, 0x165667b1);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x7feb352d);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x846ca68b);
+  h ^= h >>> 16;
+  return (h >>> 0) / 4294967296;
 }
 
 /** Entry of the feature manifest written beside the feature Parquet. */

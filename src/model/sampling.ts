@@ -1,4 +1,4 @@
-import { selectRows, type FeatureMatrix } from '../features/matrix.ts';
+import { cellDayUniform, selectRows, type FeatureMatrix } from '../features/matrix.ts';
 
 /** A feature matrix whose rows carry importance weights (from negative subsampling). */
 export interface WeightedMatrix extends FeatureMatrix {
@@ -32,20 +32,6 @@ export function permutation(n: number, seed: number): Uint32Array {
     order[j] = t;
   }
   return order;
-}
-
-/**
- * A uniform in [0, 1) determined by (cell, day, seed) alone, so a cell-day is kept or dropped the same way
- * whatever window or row order it arrives in (training windows of successive nights overlap).
- */
-export function cellDayUniform(cell: number, day: number, seed: number): number {
-  let h = Math.imul(cell ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(day + 0x632be5ab, 0xc2b2ae35) ^ Math.imul(seed ^ 0x27d4eb2f, 0x165667b1);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x7feb352d);
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x846ca68b);
-  h ^= h >>> 16;
-  return (h >>> 0) / 4294967296;
 }
 
 /**

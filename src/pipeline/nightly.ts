@@ -212,6 +212,7 @@ export const nightlyStages: Stage<NightlyContext>[] = [
       const model = result.overall[result.model_name];
       const best = result.overall[result.best_baseline];
       return {
+        warnings: result.months.length < result.months_requested ? [`backtest shortened to ${result.months.length} of ${result.months_requested} months: the labelled history is too short for more`] : [],
         rows_in: model?.rows,
         details: {
           headline: `backtest ${result.test_period.from}..${result.test_period.to}: deviance ${model?.poisson_deviance.toFixed(5)} vs best baseline ${result.best_baseline} ${best?.poisson_deviance.toFixed(5)}${result.gap_closed === null ? '' : `; gap to oracle closed ${(100 * result.gap_closed).toFixed(0)}%`}; report ${files.markdown}`,

@@ -34,7 +34,7 @@ const CITY_CONFIG = {
   grid: { cell_size_m: 2000 },
   features: { threads: 1 },
   model: { train_years: 0.5, validation_days: 60, max_epochs: 3 },
-  evaluate: { months: 2, refit_every_months: 2 },
+  evaluate: { months: 2, refit_every_months: 2, min_train_days: 30 },
   gate: { window_days: 30 },
 };
 

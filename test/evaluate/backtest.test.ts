@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config/schema.ts';
 import { selectDays, type FeatureMatrix } from '../../src/features/matrix.ts';
-import { permutationImportance, runBacktest, testMonths, type WindowRule } from '../../src/evaluate/backtest.ts';
+import { backtestMonths, permutationImportance, runBacktest, testMonths, type WindowRule } from '../../src/evaluate/backtest.ts';
+import { createLogger } from '../../src/util/log.ts';
 import type { Forecaster } from '../../src/model/types.ts';
 import { dayNumber } from '../../src/util/days.ts';
 import { denseMatrix, poissonSample, seededRandom, squareGeometry } from './helpers.ts';
@@ -16,6 +17,25 @@ describe('testMonths', () => {
   });
   it('crosses a year boundary', () => {
     expect(testMonths(dayNumber('2022-01-31'), 2).map((m) => m.month)).toEqual(['2021-12', '2022-01']);
+  });
+});
+
+describe('backtestMonths', () => {
+  const first = dayNumber('2024-01-01');
+  const last = dayNumber('2025-06-20');
+  it('keeps the months asked for when the history before them is long enough', () => {
+    // 2024-07-01 is 182 days after 2024-01-01.
+    expect(backtestMonths(first, last, 12, 182)?.map((m) => m.month)[0]).toBe('2024-07');
+  });
+  it('drops the earliest months until the first starts minHistoryDays after the first labelled day', () => {
+    // 2024-07-01 is 182 days in, 2024-08-01 is 213: with 200 days needed the first test month is August.
+    const months = backtestMonths(first, last, 12, 200)!;
+    expect(months.map((m) => m.month)).toEqual(['2024-08', '2024-09', '2024-10', '2024-11', '2024-12', '2025-01', '2025-02', '2025-03', '2025-04', '2025-05', '2025-06']);
+  });
+  it('is null when not even the last month fits', () => {
+    // The last (partial) month starts 2025-06-01, 517 days in.
+    expect(backtestMonths(first, last, 12, 517)?.map((m) => m.month)).toEqual(['2025-06']);
+    expect(backtestMonths(first, last, 12, 518)).toBeNull();
   });
 });
 
@@ -83,8 +103,21 @@ describe('rolling-origin backtest on a synthetic district', () => {
     expect(result.baseline_fits[0].fits.kde_hotspot).toBeDefined();
   });
 
-  it('refuses a test period that leaves nothing to train on', async () => {
-    await expect(runBacktest({ matrix, geometry, options: { ...options, months: 24 }, trainer, windows })).rejects.toThrow(/nothing to train on/);
+  it('shortens the test period to leave the history the first refit needs, and says so', async () => {
+    const warnings: string[] = [];
+    const log = { ...createLogger({ quiet: true }), warn: (message: string) => warnings.push(message) };
+    // 24 months asked for; with 60 days of history required the first test month can start 2020-03-01 at the earliest.
+    const result = await runBacktest({ matrix, geometry, options: { ...options, months: 24, refit_every_months: 24 }, trainer, windows, minHistoryDays: 60, log });
+    expect(result.months_requested).toBe(24);
+    expect(result.months).toHaveLength(22);
+    expect(result.test_period).toEqual({ from: '2020-03-01', to: '2021-12-31' });
+    expect(warnings).toEqual(['backtest shortened to 22 of 24 months: labelled days start 2020-01-01, and the first test month needs 60 days of history before it']);
+  });
+
+  it('refuses a history too short for one test month, naming the settings to change', async () => {
+    await expect(runBacktest({ matrix, geometry, options, trainer, windows, minHistoryDays: 731 })).rejects.toThrow(
+      'backtest: labelled days run 2020-01-01..2021-12-31, too short for even one test month after 731 days of training and validation history; lower model.validation_days or evaluate.min_train_days, or bring a longer history',
+    );
   });
 });
 

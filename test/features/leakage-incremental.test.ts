@@ -6,7 +6,10 @@ import type { Dataset } from '../../src/contract/dataset.ts';
 import { loadFeatureMatrix } from '../../src/features/load.ts';
 import { build, tempOut, testConfig, withoutLabels } from './helpers.ts';
 import { dataset, incident, pointIn, tinyGrid, weatherRow } from './tiny.ts';
-import { dayRange } from '../../src/util/days.ts';
+import { dayNumber, dayRange } from '../../src/util/days.ts';
+import { defaultConfig } from '../../src/config/schema.ts';
+import { labelHistory } from '../../src/evaluate/history.ts';
+import { trainingWindows } from '../../src/model/windows.ts';
 
 const grid = tinyGrid(3, 3);
 
@@ -160,5 +163,28 @@ describe('loadFeatureMatrix', () => {
     expect(keptZeros).toBeGreaterThan(zeros * 0.15);
     expect(keptZeros).toBeLessThan(zeros * 0.45);
     for (let i = 0; i < sampled.rows; i++) expect(sampled.sampleWeight![i]).toBeCloseTo(sampled.yFires[i] > 0 ? 1 : 1 / 0.3, 5);
+  });
+
+  it('reads zeros subsampled only before a day, so that training windows and the label history come out as from the full table', async () => {
+    const b = await build(world(), grid, '2024-01-01', '2024-01-31');
+    const full = await loadFeatureMatrix(b.result.parquetPath);
+    const mixed = await loadFeatureMatrix(b.result.parquetPath, { negativeRate: 0.1, seed: 5, subsampleBefore: '2024-01-21' });
+    expect(mixed.sampleWeight).toBeUndefined();
+    const rowsOn = (m: typeof full, day: number) => Array.from(m.day).filter((d) => d === day).length;
+    for (let day = dayNumber('2024-01-21'); day <= dayNumber('2024-01-31'); day++) expect(rowsOn(mixed, day)).toBe(9);
+    // Before the day, some days keep no row at all (no fire, no zero drawn); the label history still counts them.
+    const emptyDays = dayRange('2024-01-01', '2024-01-20').filter((d) => rowsOn(mixed, dayNumber(d)) === 0);
+    expect(emptyDays.length).toBeGreaterThan(0);
+    expect(Array.from(mixed.labelledDays!)).toEqual(dayRange('2024-01-01', '2024-01-31').map(dayNumber));
+    expect(labelHistory(mixed, 9)).toEqual(labelHistory(full, 9));
+
+    const params = { ...defaultConfig().model, negative_rate: 0.1, seed: 5, validation_days: 5 };
+    for (const firstTestDay of ['2024-01-26', '2024-01-31']) {
+      const fromFull = trainingWindows(full, params, dayNumber(firstTestDay));
+      const fromMixed = trainingWindows(mixed, params, dayNumber(firstTestDay));
+      expect(fromMixed.train.rows).toBeGreaterThan(0);
+      expect(fromMixed.train).toEqual(fromFull.train);
+      expect(fromMixed.valid).toEqual(fromFull.valid);
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cellDayUniform, negativeSubsample, permutation } from '../../src/model/sampling.ts';
+import { cellDayUniform } from '../../src/features/matrix.ts';
+import { negativeSubsample, permutation } from '../../src/model/sampling.ts';
 import { selectRows } from '../../src/features/matrix.ts';
 import { plantedWorld } from './synthetic.ts';
 
