@@ -39,7 +39,7 @@ export const modelMetadataSchema = modelRecordSchema
     format: z.literal('firerisk-model/1'),
     kind: modelSchema.shape.kind.removeDefault(),
     feature_names: z.array(z.string()).min(1),
-    scaler: z.object({ mean: z.array(z.number()), std: z.array(z.number().positive()), log_offset: z.array(z.number().min(0)).optional(), raw_mean: z.array(z.number()).optional() }).strict(),
+    scaler: z.object({ mean: z.array(z.number()), std: z.array(z.number().positive()), log_offset: z.array(z.number().min(0)).optional(), raw_mean: z.array(z.number()).optional(), low: z.array(z.number()).optional(), high: z.array(z.number()).optional() }).strict(),
     params: modelSchema,
     summary: z.record(z.string(), z.unknown()),
     backend: z.string(),

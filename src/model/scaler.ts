@@ -17,6 +17,13 @@ export interface Scaler {
   log_offset?: number[];
   /** Weighted mean of each column in its raw units (a reference value for drivers); absent in old models = mean. */
   raw_mean?: number[];
+  /**
+   * Smallest and largest standardised value of each column in the training window: later values are
+   * clipped to this range, so the model never extrapolates beyond what it was fitted on (a hotter summer
+   * than any in the training years scores as the hottest one seen). Absent in old models: ±SCALED_CLIP.
+   */
+  low?: number[];
+  high?: number[];
 }
 
 /** Standardised values are clipped to this many standard deviations, so a far outlier cannot blow up exp(η). */
@@ -37,13 +44,15 @@ interface Moments {
   std: Float64Array;
   skew: Float64Array;
   min: Float64Array;
+  max: Float64Array;
   total: number;
 }
 
-/** Weighted mean, standard deviation, skewness and minimum of every column after `transform`. */
+/** Weighted mean, standard deviation, skewness, minimum and maximum of every column after `transform`. */
 function moments(X: Float32Array, columns: number, rows: number, weights: Float32Array | undefined, transform: (j: number, v: number) => number): Moments {
   const sum = new Float64Array(columns);
   const min = new Float64Array(columns).fill(Infinity);
+  const max = new Float64Array(columns).fill(-Infinity);
   let total = 0;
   for (let i = 0; i < rows; i++) {
     const w = weights ? weights[i] : 1;
@@ -53,6 +62,7 @@ function moments(X: Float32Array, columns: number, rows: number, weights: Float3
       const v = transform(j, X[base + j]);
       sum[j] += w * v;
       if (v < min[j]) min[j] = v;
+      if (v > max[j]) max[j] = v;
     }
   }
   const mean = sum.map((s) => (total > 0 ? s / total : 0));
@@ -76,7 +86,7 @@ function moments(X: Float32Array, columns: number, rows: number, weights: Float3
     std[j] = Math.sqrt(variance);
     skew[j] = variance > 1e-16 ? m3[j] / total / variance ** 1.5 : 0;
   }
-  return { mean, std, skew, min, total };
+  return { mean, std, skew, min, max, total };
 }
 
 /** Most rows read for a quantile: an evenly strided sample is plenty for an offset. */
@@ -115,18 +125,26 @@ export function fitScaler(X: Float32Array, columns: number, weights?: Float32Arr
   const raw = moments(X, columns, rows, weights, (_, v) => v);
   const threshold = options.logSkewness;
   if (threshold === undefined || threshold === null) {
-    return { mean: Array.from(raw.mean), std: Array.from(raw.std, usableStd) };
+    const std = Array.from(raw.std, usableStd);
+    return { mean: Array.from(raw.mean), std, ...standardisedRange(raw, raw.mean, std) };
   }
   const quantile = options.logOffsetQuantile ?? 0.05;
   const offset = Array.from({ length: columns }, (_, j) => (raw.min[j] >= 0 && raw.skew[j] > threshold ? positiveQuantile(X, columns, rows, j, weights, quantile) : 0));
   const logged = moments(X, columns, rows, weights, (j, v) => (offset[j] > 0 ? Math.log(v + offset[j]) : v));
   const log_offset = offset.map((c, j) => (c > 0 && Math.abs(logged.skew[j]) <= Math.abs(raw.skew[j]) + 1e-9 ? c : 0));
   const pick = (j: number, a: Float64Array, b: Float64Array) => (log_offset[j] > 0 ? b[j] : a[j]);
+  const mean = Array.from({ length: columns }, (_, j) => pick(j, raw.mean, logged.mean));
+  const std = Array.from({ length: columns }, (_, j) => usableStd(pick(j, raw.std, logged.std)));
+  const chosen = { min: Float64Array.from({ length: columns }, (_, j) => pick(j, raw.min, logged.min)), max: Float64Array.from({ length: columns }, (_, j) => pick(j, raw.max, logged.max)) };
+  return { mean, std, log_offset, raw_mean: Array.from(raw.mean), ...standardisedRange(chosen, mean, std) };
+}
+
+/** The training range of every column in standardised units, within ±SCALED_CLIP (a column without rows: the full clip). */
+function standardisedRange(range: { min: Float64Array; max: Float64Array }, mean: ArrayLike<number>, std: ArrayLike<number>): { low: number[]; high: number[] } {
+  const bound = (v: number, j: number, fallback: number) => (Number.isFinite(v) ? Math.max(-SCALED_CLIP, Math.min(SCALED_CLIP, (v - mean[j]) / std[j])) : fallback);
   return {
-    mean: Array.from({ length: columns }, (_, j) => pick(j, raw.mean, logged.mean)),
-    std: Array.from({ length: columns }, (_, j) => usableStd(pick(j, raw.std, logged.std))),
-    log_offset,
-    raw_mean: Array.from(raw.mean),
+    low: Array.from(range.min, (v, j) => bound(v, j, -SCALED_CLIP)),
+    high: Array.from(range.max, (v, j) => bound(v, j, SCALED_CLIP)),
   };
 }
 
@@ -134,7 +152,8 @@ export function fitScaler(X: Float32Array, columns: number, weights?: Float32Arr
 export const featureReference = (scaler: Scaler): number[] => scaler.raw_mean ?? scaler.mean;
 
 /**
- * The scaler's transform, then (x − mean) / std for every column, clipped to ±SCALED_CLIP.
+ * The scaler's transform, then (x − mean) / std for every column, clipped to the training range
+ * (`low`..`high`; ±SCALED_CLIP for scalers without one).
  * `columnIndex[j]` names the column of `X` that holds the scaler's j-th feature (identity when omitted);
  * `X` has `sourceColumns` columns. Writes into `out` when given (length rows × scaler columns).
  */
@@ -153,6 +172,8 @@ export function applyScaler(
   const mean = Float64Array.from(scaler.mean);
   const inv = Float64Array.from(scaler.std, (s) => 1 / s);
   const offset = Float64Array.from({ length: p }, (_, j) => scaler.log_offset?.[j] ?? 0);
+  const low = Float64Array.from({ length: p }, (_, j) => scaler.low?.[j] ?? -SCALED_CLIP);
+  const high = Float64Array.from({ length: p }, (_, j) => scaler.high?.[j] ?? SCALED_CLIP);
   for (let i = 0; i < rows; i++) {
     const src = i * sourceColumns;
     const dst = i * p;
@@ -161,7 +182,7 @@ export function applyScaler(
       // A value below the training minimum of 0 (not expected for these columns) is treated as 0.
       if (offset[j] > 0) v = Math.log((v > 0 ? v : 0) + offset[j]);
       const z = (v - mean[j]) * inv[j];
-      result[dst + j] = z > SCALED_CLIP ? SCALED_CLIP : z < -SCALED_CLIP ? -SCALED_CLIP : z;
+      result[dst + j] = z > high[j] ? high[j] : z < low[j] ? low[j] : z;
     }
   }
   return result;

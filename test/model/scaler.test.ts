@@ -7,7 +7,15 @@ describe('fitScaler / applyScaler', () => {
     const scaler = fitScaler(Float32Array.from([1, 10, 3, 10]), 2);
     expect(scaler.mean).toEqual([2, 10]);
     expect(scaler.std).toEqual([1, 1]);
-    expect(Array.from(applyScaler(Float32Array.from([5, 12]), 2, scaler))).toEqual([3, 2]);
+    expect(Array.from(applyScaler(Float32Array.from([2.5, 10]), 2, scaler))).toEqual([0.5, 0]);
+  });
+
+  it('clips later values to the training range, so the model never extrapolates', () => {
+    // training range: column a 1..3 → standardised −1..1; column b constant 10 → 0..0
+    const scaler = fitScaler(Float32Array.from([1, 10, 3, 10]), 2);
+    expect(scaler.low).toEqual([-1, 0]);
+    expect(scaler.high).toEqual([1, 0]);
+    expect(Array.from(applyScaler(Float32Array.from([5, 12, -4, 7]), 2, scaler))).toEqual([1, 0, -1, 0]);
   });
 
   it('weights rows: a subsampled window yields the full window statistics', () => {
@@ -38,10 +46,12 @@ describe('fitScaler / applyScaler', () => {
     expect(scaler.std[0]).toBeCloseTo(std, 6);
     expect(scaler.mean[1]).toBeCloseTo(2.25, 12);
     expect(featureReference(scaler)).toEqual([2.5, 2.25, 2.5]);
-    // a later row (99, 5, 2.5): log(99 + 1) = ln 100 for a; c plainly standardised
-    const z = applyScaler(Float32Array.from([99, 5, 2.5]), 3, scaler);
-    expect(z[0]).toBeCloseTo((Math.log(100) - mean) / std, 5);
+    // a later row (4, 5, 2.5): log(4 + 1) = ln 5 for a; c plainly standardised
+    const z = applyScaler(Float32Array.from([4, 5, 2.5]), 3, scaler);
+    expect(z[0]).toBeCloseTo((Math.log(5) - mean) / std, 5);
     expect(z[2]).toBeCloseTo(0, 6);
+    // 99 lies beyond the training maximum 9: clipped to it on the log scale, ln 10
+    expect(applyScaler(Float32Array.from([99, 5, 2.5]), 3, scaler)[0]).toBeCloseTo((Math.log(10) - mean) / std, 5);
   });
 
   it('takes the offset from the weighted positive values: a rate column enters almost as log x', () => {
