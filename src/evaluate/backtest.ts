@@ -30,7 +30,11 @@ export type WindowRule = (matrix: FeatureMatrix, firstTestDay: number) => { trai
 export type BaselineFactory = (history: LabelHistory, geometry: CellGeometry, fitDay: number) => Array<Forecaster & { fit?: unknown }>;
 
 export interface BacktestInput {
-  /** Every row of the feature table (rows with NaN labels are forecast days and are ignored). */
+  /**
+   * The feature table (rows with NaN labels are forecast days and are ignored): every row of the test
+   * period and of the validation windows; earlier rows may have been read with the zeros subsampled as
+   * `windows` subsamples them, with `labelledDays` telling the label history which days were observed.
+   */
   matrix: FeatureMatrix;
   geometry: CellGeometry;
   options: Config['evaluate'];
