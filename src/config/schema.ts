@@ -67,6 +67,12 @@ export const modelSchema = z
     batch_size: z.number().int().positive().default(2048),
     max_epochs: z.number().int().positive().default(30),
     patience: z.number().int().min(0).default(4).describe('Epochs without validation improvement before early stopping.'),
+    refit_with_validation: z
+      .boolean()
+      .default(false)
+      .describe(
+        'After early stopping, fit the model again from scratch on the training and the validation window together (zeros of both subsampled alike), for the best number of epochs at the same learning rates, so that the most recent labelled days shape the weights too. Doubles the training time. Backtest share of the oracle gap closed, off → on: default district 45.4 → 45.5 %; a district with three years of data (half a year of training in the first refit) 35.7 → 37.4 %.',
+      ),
     plateau_lr_factor: z.number().gt(0).max(1).default(1).describe('Learning rate multiplier after each epoch without validation improvement (1 = constant rate; 0.5 stopped earlier and slightly worse on the 3,000-cell benchmark).'),
     l2: z
       .number()

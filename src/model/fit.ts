@@ -5,7 +5,7 @@ import { FireriskError, InputDataError } from '../util/errors.ts';
 import type { Logger } from '../util/log.ts';
 import type { Forecaster, PredictRates } from './types.ts';
 import { buildNetwork, INTERCEPT_LAYER } from './network.ts';
-import { isWeighted, negativeSubsample, permutation } from './sampling.ts';
+import { concatWeighted, isWeighted, negativeSubsample, permutation, subsampleRows } from './sampling.ts';
 import { applyScaler, fitScaler, type Scaler } from './scaler.ts';
 
 export type ModelParams = Config['model'];
@@ -31,6 +31,9 @@ export interface TrainingSummary {
   train_mean_rate: number;
   /** Shift of the output bias that restored Σ predicted = Σ observed on the training rows (see balanceOutputBias). */
   balance_log_correction: number;
+  /** With refit_with_validation: rows (training + subsampled validation) and epochs of the final fit. */
+  refit_rows?: number;
+  refit_epochs?: number;
 }
 
 export interface FittedModel {
@@ -249,6 +252,94 @@ export async function fitModel(params: ModelParams, train: FeatureMatrix, valid:
     return meanPoissonDeviance(validRows.yFires, eta, validWeights);
   };
 
+  const first = await trainNetwork(network, { X, y: trainRows.yFires, w: weights, meanRate }, params, log, { validDeviance, onEpoch: options.onEpoch });
+  if (!Number.isFinite(first.best)) throw new FireriskError('training diverged: the validation deviance was never finite');
+  let balanceRows = { X, y: trainRows.yFires, w: weights };
+  let rowsTrained = n * first.epochsRun;
+  let stepSeconds = first.stepSeconds;
+
+  if (params.refit_with_validation && first.bestEpoch > 0) {
+    // The same recipe on training + validation rows, for the epochs early stopping chose: the scaler,
+    // the initial weights and the steps all start afresh, so nothing of the first fit is reused.
+    const validIndex = Uint32Array.from({ length: validRows.rows }, (_, i) => i);
+    const merged = concatWeighted({ ...trainRows, sampleWeight: weights }, subsampleRows(validRows, validIndex, params.negative_rate, params.seed));
+    const mergedScaler = fitScaler(merged.X, p, merged.sampleWeight, { logSkewness: params.log_skewness, logOffsetQuantile: params.log_offset_quantile });
+    const mergedX = applyScaler(merged.X, p, mergedScaler);
+    let w = 0;
+    let fires = 0;
+    for (let i = 0; i < merged.rows; i++) {
+      w += merged.sampleWeight[i];
+      fires += merged.sampleWeight[i] * merged.yFires[i];
+    }
+    const refitted = buildNetwork({ kind: params.kind, inputs: p, hiddenUnits: params.hidden_units, activation: params.activation, seed: params.seed, outputBias: Math.log(fires / w), dropout: params.dropout });
+    const second = await trainNetwork(refitted, { X: mergedX, y: merged.yFires, w: merged.sampleWeight, meanRate: fires / w }, params, log, { schedule: first.learningRates.slice(0, first.bestEpoch) });
+    network.dispose();
+    fitted.network = refitted;
+    fitted.scaler = mergedScaler;
+    balanceRows = { X: mergedX, y: merged.yFires, w: merged.sampleWeight };
+    rowsTrained += merged.rows * second.epochsRun;
+    stepSeconds += second.stepSeconds;
+    Object.assign(fitted.summary, { refit_rows: merged.rows, refit_epochs: second.epochsRun });
+  }
+  const balance =
+    params.balance_window === 'validation'
+      ? balanceOutputBias(fitted.network, applyScaler(validRows.X, validRows.featureNames.length, fitted.scaler, columnIndex(featureNames, validRows)), p, validRows.yFires, validWeights ?? new Float32Array(validRows.rows).fill(1))
+      : balanceOutputBias(fitted.network, balanceRows.X, p, balanceRows.y, balanceRows.w);
+  Object.assign(fitted.summary, {
+    epochs_run: first.epochsRun,
+    best_epoch: first.bestEpoch,
+    rows_per_s: stepSeconds > 0 ? Math.round(rowsTrained / stepSeconds) : 0,
+    seconds: Number(((performance.now() - started) / 1000).toFixed(2)),
+    // After a refit the validation window is training data: its honest figure is the first fit's.
+    best_valid_deviance: fitted.summary.refit_rows === undefined ? validDeviance() : first.best,
+    balance_log_correction: balance,
+  });
+  log.info('trained', { ...fitted.summary });
+  return fitted;
+}
+
+/** Training rows for `trainNetwork`: standardised inputs (row-major), labels, importance weights. */
+interface TrainingRows {
+  X: Float32Array;
+  y: Float32Array;
+  w: Float32Array;
+  /** Weighted mean rate: the scale of the relative L2 penalty. */
+  meanRate: number;
+}
+
+interface TrainingRun {
+  epochsRun: number;
+  /** Epoch whose weights the network holds at the end (the last one in a fixed schedule). */
+  bestEpoch: number;
+  /** Best validation deviance (NaN in a fixed schedule). */
+  best: number;
+  stepSeconds: number;
+  /** Learning rate of each epoch run, in order. */
+  learningRates: number[];
+}
+
+/**
+ * Adam on the weighted Poisson loss with the relative L2 penalty and an exponential moving average of the
+ * weights. With `validDeviance`: up to params.max_epochs epochs, early stopping after params.patience
+ * epochs without a better validation deviance, the learning rate cut by params.plateau_lr_factor on each
+ * stalled epoch, and the network left at the best epoch's (averaged) weights. With `schedule` instead:
+ * exactly those epochs at those learning rates, and the network left at the final (averaged) weights.
+ */
+async function trainNetwork(
+  network: tf.LayersModel,
+  rows: TrainingRows,
+  params: ModelParams,
+  log: Logger,
+  control: { validDeviance: () => number; onEpoch?: (report: EpochReport) => void } | { schedule: number[] },
+): Promise<TrainingRun> {
+  const { X, y, w: weights, meanRate } = rows;
+  const n = y.length;
+  const p = n === 0 ? 0 : X.length / n;
+  const validDeviance = 'validDeviance' in control ? control.validDeviance : undefined;
+  const schedule = 'schedule' in control ? control.schedule : undefined;
+  const maxEpochs = schedule ? schedule.length : params.max_epochs;
+  let weightSum = 0;
+  for (let i = 0; i < n; i++) weightSum += weights[i];
   const variables = network.trainableWeights.map((w) => w.read() as tf.Variable);
   // The log-linear part's kernel (the intercept layer's) may take its own penalty (l2_linear), as it
   // carries the main effects; by default it takes l2 like the rest. The kernels are penalised in layer
@@ -259,7 +350,7 @@ export async function fitModel(params: ModelParams, train: FeatureMatrix, valid:
   // regularises the same whether a row is a cell-day in a quiet district or a busy one.
   const l2Scaled = params.l2 * meanRate;
   const l2LinearScaled = (params.l2_linear ?? params.l2) * meanRate;
-  let learningRate = params.learning_rate;
+  let learningRate = schedule ? schedule[0] : params.learning_rate;
   const optimizer = tf.train.adam(learningRate);
   const batch = Math.min(params.batch_size, n);
   const Xs = new Float32Array(n * p);
@@ -284,21 +375,27 @@ export async function fitModel(params: ModelParams, train: FeatureMatrix, valid:
     }
   };
 
-  let best = validDeviance();
+  let best = validDeviance ? validDeviance() : Number.NaN;
   let bestWeights = snapshot(network);
   let bestEpoch = 0;
   let stepSeconds = 0;
   let epoch = 0;
-  log.info('training', { kind: params.kind, backend: fitted.summary.backend, rows: n, features: p, batch, max_epochs: params.max_epochs, initial_valid_deviance: Number(best.toFixed(6)) });
+  const learningRates: number[] = [];
+  log.info(schedule ? 'training on a fixed schedule' : 'training', { kind: params.kind, backend: tf.getBackend(), rows: n, features: p, batch, max_epochs: maxEpochs, initial_valid_deviance: Number(best.toFixed(6)) });
   try {
-    while (epoch < params.max_epochs) {
+    while (epoch < maxEpochs) {
       epoch++;
+      if (schedule) {
+        learningRate = schedule[epoch - 1];
+        (optimizer as unknown as { learningRate: number }).learningRate = learningRate;
+      }
+      learningRates.push(learningRate);
       const epochStart = performance.now();
       const order = permutation(n, params.seed * 1_000_003 + epoch);
       for (let k = 0; k < n; k++) {
         const i = order[k];
         Xs.set(X.subarray(i * p, (i + 1) * p), k * p);
-        ys[k] = trainRows.yFires[i];
+        ys[k] = y[i];
         // Normalised so the loss is a per-row mean of the same scale whatever the subsampling rate.
         ws[k] = weights[i] / meanWeight;
       }
@@ -343,9 +440,15 @@ export async function fitModel(params: ModelParams, train: FeatureMatrix, valid:
         log.warn('training loss is not finite; stopping and keeping the best epoch so far', { epoch, best_epoch: bestEpoch });
         break;
       }
+      if (!validDeviance) {
+        log.info(`epoch ${epoch}/${maxEpochs}`, { train_loss: Number(trainLoss.toFixed(6)), learning_rate: learningRate, seconds: Number(((performance.now() - epochStart) / 1000).toFixed(2)) });
+        bestEpoch = epoch;
+        bestWeights = withAveraged(() => snapshot(network));
+        continue;
+      }
       const deviance = withAveraged(validDeviance);
       const report: EpochReport = { epoch, train_loss: trainLoss, valid_deviance: deviance, seconds: (performance.now() - epochStart) / 1000 };
-      options.onEpoch?.(report);
+      if ('onEpoch' in control) control.onEpoch?.(report);
       log.info(`epoch ${epoch}/${params.max_epochs}`, { train_loss: Number(trainLoss.toFixed(6)), valid_deviance: Number(deviance.toFixed(6)), learning_rate: learningRate, seconds: Number(report.seconds.toFixed(2)) });
       if (deviance < best * (1 - 1e-7)) {
         best = deviance;
@@ -365,19 +468,5 @@ export async function fitModel(params: ModelParams, train: FeatureMatrix, valid:
     averaged.forEach((a) => a.dispose());
   }
   restore(network, bestWeights);
-  if (!Number.isFinite(best)) throw new FireriskError('training diverged: the validation deviance was never finite');
-  const balance =
-    params.balance_window === 'validation'
-      ? balanceOutputBias(network, applyScaler(validRows.X, validRows.featureNames.length, scaler, columnIndex(featureNames, validRows)), p, validRows.yFires, validWeights ?? new Float32Array(validRows.rows).fill(1))
-      : balanceOutputBias(network, X, p, trainRows.yFires, weights);
-  Object.assign(fitted.summary, {
-    epochs_run: epoch,
-    best_epoch: bestEpoch,
-    rows_per_s: stepSeconds > 0 ? Math.round((n * epoch) / stepSeconds) : 0,
-    seconds: Number(((performance.now() - started) / 1000).toFixed(2)),
-    best_valid_deviance: validDeviance(),
-    balance_log_correction: balance,
-  });
-  log.info('trained', { ...fitted.summary });
-  return fitted;
+  return { epochsRun: epoch, bestEpoch, best, stepSeconds, learningRates };
 }

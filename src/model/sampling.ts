@@ -72,3 +72,26 @@ export function subsampleRows(matrix: FeatureMatrix, candidates: ArrayLike<numbe
   return { featureNames: taken.featureNames, rows: taken.rows, X: taken.X, cellIndex: taken.cellIndex, day: taken.day, yFires: taken.yFires, yAlarms: taken.yAlarms, sampleWeight: Float32Array.from(weight) };
 }
 
+
+/** The rows of `a` followed by those of `b` (same feature columns), weights included. */
+export function concatWeighted(a: WeightedMatrix, b: WeightedMatrix): WeightedMatrix {
+  if (a.featureNames.join('\u0000') !== b.featureNames.join('\u0000')) throw new RangeError('concatWeighted: the matrices have different feature columns');
+  const join = <T extends Float32Array | Int32Array>(x: T, y: T, make: (n: number) => T): T => {
+    const out = make(x.length + y.length);
+    out.set(x);
+    out.set(y, x.length);
+    return out;
+  };
+  const f32 = (n: number) => new Float32Array(n);
+  const i32 = (n: number) => new Int32Array(n);
+  return {
+    featureNames: a.featureNames,
+    rows: a.rows + b.rows,
+    X: join(a.X, b.X, f32),
+    cellIndex: join(a.cellIndex, b.cellIndex, i32),
+    day: join(a.day, b.day, i32),
+    yFires: join(a.yFires, b.yFires, f32),
+    yAlarms: join(a.yAlarms, b.yAlarms, f32),
+    sampleWeight: join(a.sampleWeight, b.sampleWeight, f32),
+  };
+}

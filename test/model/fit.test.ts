@@ -169,6 +169,22 @@ describe('fitModel on a planted signal (rate = exp(−5 + 1.5·x1), x2 noise)', 
     expect(fitted.summary.best_epoch).toBeLessThanOrEqual(fitted.summary.epochs_run);
   });
 
+  it('refit_with_validation fits again on training + validation rows for the chosen epochs, and still recovers the signal', async () => {
+    const first = await fitModel(params, train, valid, log);
+    const refitted = await fitModel({ ...params, refit_with_validation: true }, train, valid, log);
+    // The first pass is the plain fit; the second sees the validation zeros subsampled at the same rate.
+    expect(refitted.summary.best_epoch).toBe(first.summary.best_epoch);
+    expect(refitted.summary.refit_epochs).toBe(first.summary.best_epoch);
+    const keptTrain = negativeSubsample(train, params.negative_rate, params.seed).rows;
+    const keptValid = negativeSubsample(valid, params.negative_rate, params.seed).rows;
+    expect(first.summary.refit_rows).toBeUndefined();
+    expect(refitted.summary.refit_rows).toBe(keptTrain + keptValid);
+    // The scaler comes from the merged rows, so it moved.
+    expect(refitted.scaler.mean).not.toEqual(first.scaler.mean);
+    const rates = await predictRates(refitted, test.matrix);
+    expect(meanPoissonDeviance(test.matrix.yFires, rates)).toBeLessThan(meanPoissonDeviance(test.matrix.yFires, test.truth) * 1.02);
+  });
+
   it('weighted negative subsampling keeps the total expected count unbiased (5 % of zeros kept)', async () => {
     // A gentler slope (0.5) keeps the sampling noise of the kept zeros' rates near 1 %, so 5 % tests bias, not luck.
     const gentle = plantedWorld({ cells: 250, days: 200, seed: 31, slope: 0.5 });
