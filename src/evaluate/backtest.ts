@@ -133,8 +133,11 @@ export function backtestMonths(firstLabelled: number, lastLabelled: number, requ
   return null;
 }
 
-export function shortHistoryError(firstLabelled: number, lastLabelled: number, minHistoryDays: number): UsageError {
-  return new UsageError(
+/** The labelled history is too short for even one backtest month (see backtestMonths). */
+export class ShortHistoryError extends UsageError {}
+
+export function shortHistoryError(firstLabelled: number, lastLabelled: number, minHistoryDays: number): ShortHistoryError {
+  return new ShortHistoryError(
     `backtest: labelled days run ${isoDay(firstLabelled)}..${isoDay(lastLabelled)}, too short for even one test month after ${minHistoryDays} days of training and validation history; lower model.validation_days or evaluate.min_train_days, or bring a longer history`,
   );
 }

@@ -5,6 +5,7 @@ import type { Config } from '../config/schema.ts';
 import type { Dataset } from '../contract/dataset.ts';
 import { inspectDataset } from '../contract/load.ts';
 import { writeQuarantine } from '../contract/quarantine.ts';
+import { ShortHistoryError } from '../evaluate/backtest.ts';
 import { defaultReportDir, evaluateFromFiles } from '../evaluate/run.ts';
 import { FEATURES_DIR, FEATURES_FILE, MANIFEST_FILE, buildFeatures, type FeatureManifest } from '../features/build.ts';
 import { loadFeatureMatrix } from '../features/load.ts';
@@ -208,7 +209,15 @@ export const nightlyStages: Stage<NightlyContext>[] = [
     fingerprint: async (c) => sha256(json({ code: await codeHash(c), features: featuresKey(c), model: c.config.model, evaluate: c.config.evaluate, truth: await truthHash(c) })),
     async run(c) {
       const reportDir = defaultReportDir(c.outDir);
-      const { result, files } = await evaluateFromFiles({ featuresPath: featuresPath(c), gridPath: gridPath(c), dataDir: c.dataDir, reportDir, config: c.config, log: c.log });
+      let evaluated: Awaited<ReturnType<typeof evaluateFromFiles>>;
+      try {
+        evaluated = await evaluateFromFiles({ featuresPath: featuresPath(c), gridPath: gridPath(c), dataDir: c.dataDir, reportDir, config: c.config, log: c.log });
+      } catch (error) {
+        // A young district: the model is still trained, gated and published; the backtest waits for history.
+        if (!(error instanceof ShortHistoryError)) throw error;
+        return { warnings: [`no backtest report tonight: ${error.message}`], details: { headline: `no backtest: ${error.message}`, report: null, gap_closed: null } };
+      }
+      const { result, files } = evaluated;
       const model = result.overall[result.model_name];
       const best = result.overall[result.best_baseline];
       return {

@@ -187,6 +187,20 @@ describe('firerisk nightly on a small district', () => {
     expect(latest.features.every((f) => f.properties.flag_weather_imputed === false)).toBe(true);
   });
 
+  it('a history too short for a backtest month: the run trains, gates and publishes, and warns that there is no report', async () => {
+    const ws = track(copyWorkspace(template, 'nightly-young'));
+    // Labelled days run 2020-12-31..2021-06-30 (181); the backtest would need 60 + 200 before its first month.
+    const { summary } = await nightlyIn(ws, smallConfig({ evaluate: { months: 2, refit_every_months: 2, min_train_days: 200 } }));
+    expect(summary.status).toBe('ok');
+    expect(statuses(summary)).toEqual(all('ran'));
+    expect(summary.warnings).toContain(
+      'evaluate: no backtest report tonight: backtest: labelled days run 2020-12-31..2021-06-30, too short for even one test month after 260 days of training and validation history; lower model.validation_days or evaluate.min_train_days, or bring a longer history',
+    );
+    expect(existsSync(join(ws, 'out', 'evaluation', 'report.json'))).toBe(false);
+    expect(readChampion(join(ws, 'models'), 'district')).not.toBeNull();
+    expect(checkPublished(join(ws, 'out', 'scores')).latest.metadata.scored_date).toBe('2021-07-01');
+  });
+
   it('a worse challenger: the gate keeps the champion, records the rejection and the run still publishes with the champion', async () => {
     const ws = track(copyWorkspace(base, 'nightly-worse'));
     const champion = readChampion(join(ws, 'models'), 'district')!.model_id;
