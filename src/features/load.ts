@@ -105,11 +105,12 @@ export async function loadFeatureMatrix(path: string, options: LoadFeatureOption
     const filter = where.length ? ` WHERE ${where.join(' AND ')}` : '';
     const [counts] = (
       await connection.runAndReadAll(
-        `SELECT count(*)::INTEGER AS n, count(*) FILTER (WHERE (day - DATE '1970-01-01') >= ${Number.isFinite(denseFrom) ? denseFrom : 0})::INTEGER AS dense,
+        `SELECT count(*)::INTEGER AS n, ${subsampleBefore !== undefined ? `count(*) FILTER (WHERE day >= DATE ${sqlString(options.subsampleBefore!)})` : '0'}::INTEGER AS dense,
                 min(day - DATE '1970-01-01')::INTEGER AS first_day, max(day - DATE '1970-01-01')::INTEGER AS last_day FROM ${source}${filter}`,
       )
     ).getRowObjectsJS() as Array<{ n: number; dense: number; first_day: number | null; last_day: number | null }>;
-    const denseRows = denseFrom === -Infinity ? counts.n : denseFrom === Infinity ? 0 : counts.dense;
+    // Rows read whole: all of them without subsampling, those from subsampleBefore on with it.
+    const denseRows = negativeRate >= 1 ? counts.n : counts.dense;
     const estimate = denseRows + Math.ceil((counts.n - denseRows) * Math.min(1, negativeRate * 1.2 + 0.01));
     const firstDay = counts.first_day ?? 0;
     const labelledOn = subsampleBefore !== undefined ? new Uint8Array(counts.n ? (counts.last_day ?? 0) - firstDay + 1 : 0) : undefined;
