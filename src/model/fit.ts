@@ -4,7 +4,7 @@ import { selectRows, type FeatureMatrix } from '../features/matrix.ts';
 import { FireriskError, InputDataError } from '../util/errors.ts';
 import type { Logger } from '../util/log.ts';
 import type { Forecaster, PredictRates } from './types.ts';
-import { buildNetwork, INTERCEPT_LAYER } from './network.ts';
+import { buildEnsemble, INTERCEPT_LAYER, memberSeed } from './network.ts';
 import { concatWeighted, isWeighted, negativeSubsample, permutation, subsampleRows } from './sampling.ts';
 import { applyScaler, fitScaler, type Scaler } from './scaler.ts';
 
@@ -31,6 +31,8 @@ export interface TrainingSummary {
   train_mean_rate: number;
   /** Shift of the output bias that restored Σ predicted = Σ observed on the training rows (see balanceOutputBias). */
   balance_log_correction: number;
+  /** With ensemble_members > 1: each member's epochs run and best epoch (epochs_run and best_epoch are the first member's). */
+  members?: Array<{ seed: number; epochs_run: number; best_epoch: number }>;
   /** With refit_with_validation: rows (training + subsampled validation) and epochs of the final fit. */
   refit_rows?: number;
   refit_epochs?: number;
@@ -140,6 +142,11 @@ export function modelTrainer(params: ModelParams, log: Logger): (train: FeatureM
   };
 }
 
+/** The intercept layer of the network or of any ensemble member (`log_rate`, `m2_log_rate`, ...). */
+function isInterceptLayer(layerName: string): boolean {
+  return layerName === INTERCEPT_LAYER || layerName.endsWith(`_${INTERCEPT_LAYER}`);
+}
+
 /**
  * The balance property of a Poisson fit with log link and an intercept: at the optimum the (weighted)
  * sum of predicted counts equals the sum of observed counts on the training rows. Stochastic steps with
@@ -160,11 +167,13 @@ function balanceOutputBias(network: tf.LayersModel, scaledX: Float32Array, p: nu
   }
   const shift = Math.log(observed / predicted);
   if (!Number.isFinite(shift)) return 0;
-  const output = network.getLayer(INTERCEPT_LAYER);
-  const [kernel, bias] = output.getWeights();
-  const shifted = tf.tidy(() => tf.add(bias, shift));
-  output.setWeights([kernel, shifted]);
-  shifted.dispose();
+  // Every member's intercept moves by the shift, so the members' mean log rate moves by it too.
+  for (const output of network.layers.filter((layer) => isInterceptLayer(layer.name))) {
+    const [kernel, bias] = output.getWeights();
+    const shifted = tf.tidy(() => tf.add(bias, shift));
+    output.setWeights([kernel, shifted]);
+    shifted.dispose();
+  }
   return shift;
 }
 
@@ -216,20 +225,13 @@ export async function fitModel(params: ModelParams, train: FeatureMatrix, valid:
   const meanRate = weightedFires / weightSum;
   if (!(meanRate > 0)) throw new InputDataError(`training window has no fires (${n} labelled rows): nothing to learn a rate from`);
 
-  const network = buildNetwork({
-    kind: params.kind,
-    inputs: p,
-    hiddenUnits: params.hidden_units,
-    activation: params.activation,
-    seed: params.seed,
-    outputBias: Math.log(meanRate),
-    dropout: params.dropout,
-  });
+  const spec = (outputBias: number) => ({ kind: params.kind, inputs: p, hiddenUnits: params.hidden_units, activation: params.activation, seed: params.seed, outputBias, dropout: params.dropout });
+  const ensemble = buildEnsemble(spec(Math.log(meanRate)), params.ensemble_members);
   const fitted: FittedModel = {
     kind: params.kind,
     featureNames,
     scaler,
-    network,
+    network: ensemble.network,
     params,
     summary: {
       backend: tf.getBackend(),
@@ -246,21 +248,29 @@ export async function fitModel(params: ModelParams, train: FeatureMatrix, valid:
       balance_log_correction: 0,
     },
   };
-  const validDeviance = () => {
-    const eta = predictLogRatesSync(fitted, validRows);
+  const validDevianceOf = (network: tf.LayersModel) => () => {
+    const eta = predictLogRatesSync({ ...fitted, network }, validRows);
     for (let i = 0; i < eta.length; i++) eta[i] = Math.exp(eta[i]);
     return meanPoissonDeviance(validRows.yFires, eta, validWeights);
   };
-
-  const first = await trainNetwork(network, { X, y: trainRows.yFires, w: weights, meanRate }, params, log, { validDeviance, onEpoch: options.onEpoch });
-  if (!Number.isFinite(first.best)) throw new FireriskError('training diverged: the validation deviance was never finite');
+  // Each member: its own random start and step order (memberSeed), the same rows and early stopping.
+  const memberParams = ensemble.members.map((_, k) => ({ ...params, seed: memberSeed(params.seed, k) }));
+  const firstRuns: TrainingRun[] = [];
+  for (const [k, member] of ensemble.members.entries()) {
+    if (ensemble.members.length > 1) log.info(`ensemble member ${k + 1}/${ensemble.members.length}`, { seed: memberParams[k].seed });
+    const run = await trainNetwork(member, { X, y: trainRows.yFires, w: weights, meanRate }, memberParams[k], log, { validDeviance: validDevianceOf(member), onEpoch: options.onEpoch });
+    if (!Number.isFinite(run.best)) throw new FireriskError('training diverged: the validation deviance was never finite');
+    firstRuns.push(run);
+  }
+  // The honest validation figure is the first fit's: after a refit the validation window is training data.
+  const validAfterFirstFit = validDevianceOf(ensemble.network)();
   let balanceRows = { X, y: trainRows.yFires, w: weights };
-  let rowsTrained = n * first.epochsRun;
-  let stepSeconds = first.stepSeconds;
+  let rowsTrained = n * firstRuns.reduce((sum, run) => sum + run.epochsRun, 0);
+  let stepSeconds = firstRuns.reduce((sum, run) => sum + run.stepSeconds, 0);
 
-  if (params.refit_with_validation && first.bestEpoch > 0) {
-    // The same recipe on training + validation rows, for the epochs early stopping chose: the scaler,
-    // the initial weights and the steps all start afresh, so nothing of the first fit is reused.
+  if (params.refit_with_validation && firstRuns.some((run) => run.bestEpoch > 0)) {
+    // The same recipe on training + validation rows, for the epochs early stopping chose for each member:
+    // the scaler, the initial weights and the steps all start afresh, so nothing of the first fit is reused.
     const validIndex = Uint32Array.from({ length: validRows.rows }, (_, i) => i);
     const merged = concatWeighted({ ...trainRows, sampleWeight: weights }, subsampleRows(validRows, validIndex, params.negative_rate, params.seed));
     const mergedScaler = fitScaler(merged.X, p, merged.sampleWeight, { logSkewness: params.log_skewness, logOffsetQuantile: params.log_offset_quantile });
@@ -271,27 +281,33 @@ export async function fitModel(params: ModelParams, train: FeatureMatrix, valid:
       w += merged.sampleWeight[i];
       fires += merged.sampleWeight[i] * merged.yFires[i];
     }
-    const refitted = buildNetwork({ kind: params.kind, inputs: p, hiddenUnits: params.hidden_units, activation: params.activation, seed: params.seed, outputBias: Math.log(fires / w), dropout: params.dropout });
-    const second = await trainNetwork(refitted, { X: mergedX, y: merged.yFires, w: merged.sampleWeight, meanRate: fires / w }, params, log, { schedule: first.learningRates.slice(0, first.bestEpoch) });
-    network.dispose();
-    fitted.network = refitted;
+    const refitted = buildEnsemble(spec(Math.log(fires / w)), params.ensemble_members);
+    let refitEpochs = 0;
+    for (const [k, member] of refitted.members.entries()) {
+      const schedule = firstRuns[k].learningRates.slice(0, firstRuns[k].bestEpoch);
+      if (schedule.length === 0) continue; // that member never beat its start: it stays at the intercept-only start
+      const second = await trainNetwork(member, { X: mergedX, y: merged.yFires, w: merged.sampleWeight, meanRate: fires / w }, memberParams[k], log, { schedule });
+      rowsTrained += merged.rows * second.epochsRun;
+      stepSeconds += second.stepSeconds;
+      refitEpochs += second.epochsRun;
+    }
+    ensemble.network.dispose();
+    fitted.network = refitted.network;
     fitted.scaler = mergedScaler;
     balanceRows = { X: mergedX, y: merged.yFires, w: merged.sampleWeight };
-    rowsTrained += merged.rows * second.epochsRun;
-    stepSeconds += second.stepSeconds;
-    Object.assign(fitted.summary, { refit_rows: merged.rows, refit_epochs: second.epochsRun });
+    Object.assign(fitted.summary, { refit_rows: merged.rows, refit_epochs: refitEpochs });
   }
   const balance =
     params.balance_window === 'validation'
       ? balanceOutputBias(fitted.network, applyScaler(validRows.X, validRows.featureNames.length, fitted.scaler, columnIndex(featureNames, validRows)), p, validRows.yFires, validWeights ?? new Float32Array(validRows.rows).fill(1))
       : balanceOutputBias(fitted.network, balanceRows.X, p, balanceRows.y, balanceRows.w);
   Object.assign(fitted.summary, {
-    epochs_run: first.epochsRun,
-    best_epoch: first.bestEpoch,
+    epochs_run: firstRuns[0].epochsRun,
+    best_epoch: firstRuns[0].bestEpoch,
+    ...(firstRuns.length > 1 ? { members: firstRuns.map((run, k) => ({ seed: memberParams[k].seed, epochs_run: run.epochsRun, best_epoch: run.bestEpoch })) } : {}),
     rows_per_s: stepSeconds > 0 ? Math.round(rowsTrained / stepSeconds) : 0,
     seconds: Number(((performance.now() - started) / 1000).toFixed(2)),
-    // After a refit the validation window is training data: its honest figure is the first fit's.
-    best_valid_deviance: fitted.summary.refit_rows === undefined ? validDeviance() : first.best,
+    best_valid_deviance: fitted.summary.refit_rows === undefined ? validDevianceOf(fitted.network)() : validAfterFirstFit,
     balance_log_correction: balance,
   });
   log.info('trained', { ...fitted.summary });
@@ -344,7 +360,7 @@ async function trainNetwork(
   // The log-linear part's kernel (the intercept layer's) may take its own penalty (l2_linear), as it
   // carries the main effects; by default it takes l2 like the rest. The kernels are penalised in layer
   // order either way. (In the plain MLP that layer is the output layer: one penalty for all.)
-  const isLinear = (name: string) => params.kind !== 'mlp' && name.startsWith(`${INTERCEPT_LAYER}/`);
+  const isLinear = (name: string) => params.kind !== 'mlp' && isInterceptLayer(name.split('/')[0]);
   const kernels = network.trainableWeights.filter((w) => w.name.includes('kernel')).map((w) => ({ kernel: w.read(), linear: isLinear(w.name) }));
   // The Poisson loss per row, and its curvature, scale with the mean rate: a penalty relative to it
   // regularises the same whether a row is a cell-day in a quiet district or a busy one.

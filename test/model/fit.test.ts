@@ -117,6 +117,31 @@ describe('fitModel on tiny seeded data', () => {
     expect(Array.from(await predictRates(await fitModel({ ...params, weight_averaging: 0 }, train, valid, log), valid))).not.toEqual(Array.from(a));
   });
 
+  it('ensemble_members: members from their own seeds, averaged on the log scale into one network', async () => {
+    const fitted = await fitModel({ ...params, kind: 'wide_deep', ensemble_members: 3 }, train, valid, log);
+    expect(fitted.summary.members?.map((m) => m.seed)).toEqual([11, 11 + 10_007, 11 + 20_014]);
+    const names = fitted.network.layers.map((l) => l.name);
+    expect(names).toEqual(expect.arrayContaining(['eta', 'm2_eta', 'm3_eta', 'log_rate', 'm2_log_rate', 'm3_hidden_1', 'eta_mean']));
+    // η of the saved network = the mean of the three members' η, which differ from one another.
+    const memberEta = ['eta', 'm2_eta', 'm3_eta'].map((name) => tf.model({ inputs: fitted.network.inputs, outputs: fitted.network.getLayer(name).output as tf.SymbolicTensor }));
+    const x = tf.tensor2d([[0.5, -1.25], [-2, 0.75]]);
+    const etas = memberEta.map((m) => Array.from((m.predict(x) as tf.Tensor).dataSync()));
+    const mean = Array.from((fitted.network.predict(x) as tf.Tensor).dataSync());
+    mean.forEach((value, row) => expect(value).toBeCloseTo((etas[0][row] + etas[1][row] + etas[2][row]) / 3, 5));
+    expect(etas[1][0]).not.toBeCloseTo(etas[0][0], 4);
+    expect(etas[2][0]).not.toBeCloseTo(etas[0][0], 4);
+    // One member is the plain network: same layer names, no member list.
+    const single = await fitModel({ ...params, kind: 'wide_deep', ensemble_members: 1 }, train, valid, log);
+    expect(single.summary.members).toBeUndefined();
+    expect(single.network.layers.map((l) => l.name).sort()).toEqual(['deep_out', 'eta', 'features', 'hidden_1', 'log_rate']);
+  });
+
+  it('ensemble_members: the balance correction shifts every member, so the ensemble keeps Σ predicted = Σ observed', async () => {
+    const drifted = { ...valid, yFires: valid.yFires.map((y) => 2 * y) };
+    const fitted = await fitModel({ ...params, ensemble_members: 2, balance_window: 'validation' }, train, drifted, log);
+    expect(sum(await predictRates(fitted, drifted)) / sum(drifted.yFires)).toBeCloseTo(1, 4);
+  });
+
   it('does not leak tensors', async () => {
     const fitted = await fitModel(params, train, valid, log);
     const before = tf.memory().numTensors;

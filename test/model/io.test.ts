@@ -80,6 +80,16 @@ describe('saveModel / loadModel', () => {
     expect(tf.getBackend()).toBe('wasm');
   });
 
+  it('round-trips an ensemble of three wide & deep members: one Layers model, identical predictions', async () => {
+    const fitted = await fitModel({ ...params, kind: 'wide_deep', ensemble_members: 3 }, train, valid, log);
+    const before = await predictRates(fitted, world.matrix);
+    const metadata = await saveModel(fitted, join(dir, 'ensemble'), record);
+    expect(metadata.params.ensemble_members).toBe(3);
+    const loaded = await loadModel(join(dir, 'ensemble'));
+    expect(loaded.network.layers.map((l) => l.name)).toContain('eta_mean');
+    expect(Array.from(await predictRates(loaded, world.matrix))).toEqual(Array.from(before));
+  });
+
   it('round-trips a wide & deep model with log inputs: same transform offsets, identical predictions under another backend too', async () => {
     // x1 → exp(x1): a non-negative, right-skewed column the scaler log-transforms; the intercept balanced on validation.
     const skewed = (m: typeof train) => ({ ...m, X: m.X.map((v, k) => (k % 2 === 0 ? Math.exp(v) : v)) });
