@@ -10,7 +10,7 @@ import { createMemoryLogger } from '../../src/util/log.ts';
 import { plantedWorld } from './synthetic.ts';
 
 const log = createMemoryLogger();
-const base = { ...defaultConfig().model, kind: 'mlp' as const, hidden_units: [8], learning_rate: 0.01, batch_size: 1024, seed: 11 };
+const base = { ...defaultConfig().model, kind: 'mlp' as const, hidden_units: [8], ensemble_members: 1, learning_rate: 0.01, batch_size: 1024, seed: 11 };
 const sum = (a: ArrayLike<number>) => Array.from(a).reduce((s, v) => s + v, 0);
 
 /** Columns in another order, plus an extra column the model never saw. */

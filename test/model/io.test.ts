@@ -19,7 +19,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const world = plantedWorld({ cells: 40, days: 50, seed: 8, intercept: -3.5 });
 const train = selectDays(world.matrix, 19000, 19039);
 const valid = selectDays(world.matrix, 19040, 19049);
-const params = { ...defaultConfig().model, kind: 'mlp' as const, hidden_units: [6, 3], activation: 'elu' as const, max_epochs: 3, negative_rate: 0.5 };
+const params = { ...defaultConfig().model, kind: 'mlp' as const, hidden_units: [6, 3], ensemble_members: 1, activation: 'elu' as const, max_epochs: 3, negative_rate: 0.5 };
 const record = {
   training_window: { from: '2022-01-08', to: '2022-02-16' },
   validation_window: { from: '2022-02-17', to: '2022-02-26' },
