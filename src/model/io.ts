@@ -40,7 +40,8 @@ export const modelMetadataSchema = modelRecordSchema
     kind: modelSchema.shape.kind.removeDefault(),
     feature_names: z.array(z.string()).min(1),
     scaler: z.object({ mean: z.array(z.number()), std: z.array(z.number().positive()), log_offset: z.array(z.number().min(0)).optional(), raw_mean: z.array(z.number()).optional(), low: z.array(z.number()).optional(), high: z.array(z.number()).optional() }).strict(),
-    params: modelSchema,
+    // Models saved before ensembles existed are single networks: their params lack ensemble_members.
+    params: z.preprocess((params) => (params && typeof params === 'object' && !('ensemble_members' in params) ? { ...params, ensemble_members: 1 } : params), modelSchema),
     summary: z.record(z.string(), z.unknown()),
     backend: z.string(),
     code_version: z.object({ version: z.string(), git_commit: z.string().nullable() }).strict(),

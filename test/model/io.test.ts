@@ -90,6 +90,18 @@ describe('saveModel / loadModel', () => {
     expect(Array.from(await predictRates(loaded, world.matrix))).toEqual(Array.from(before));
   });
 
+  it('reads a model saved before ensembles existed as one network (no ensemble_members in its params)', async () => {
+    const fitted = await fitModel(params, train, valid, log);
+    await saveModel(fitted, join(dir, 'before-ensembles'), record);
+    const file = join(dir, 'before-ensembles', 'metadata.json');
+    const stored = JSON.parse(readFileSync(file, 'utf8'));
+    delete stored.params.ensemble_members;
+    writeFileSync(file, JSON.stringify(stored));
+    const loaded = await loadModel(join(dir, 'before-ensembles'));
+    expect(loaded.params.ensemble_members).toBe(1);
+    expect(Array.from(await predictRates(loaded, valid))).toEqual(Array.from(await predictRates(fitted, valid)));
+  });
+
   it('round-trips a wide & deep model with log inputs: same transform offsets, identical predictions under another backend too', async () => {
     // x1 → exp(x1): a non-negative, right-skewed column the scaler log-transforms; the intercept balanced on validation.
     const skewed = (m: typeof train) => ({ ...m, X: m.X.map((v, k) => (k % 2 === 0 ? Math.exp(v) : v)) });
