@@ -263,12 +263,13 @@ export async function fitModel(params: ModelParams, train: FeatureMatrix, valid:
     firstRuns.push(run);
   }
   // The honest validation figure is the first fit's: after a refit the validation window is training data.
-  const validAfterFirstFit = validDevianceOf(ensemble.network)();
+  let validAfterFirstFit: number | undefined;
   let balanceRows = { X, y: trainRows.yFires, w: weights };
   let rowsTrained = n * firstRuns.reduce((sum, run) => sum + run.epochsRun, 0);
   let stepSeconds = firstRuns.reduce((sum, run) => sum + run.stepSeconds, 0);
 
   if (params.refit_with_validation && firstRuns.some((run) => run.bestEpoch > 0)) {
+    validAfterFirstFit = validDevianceOf(ensemble.network)();
     // The same recipe on training + validation rows, for the epochs early stopping chose for each member:
     // the scaler, the initial weights and the steps all start afresh, so nothing of the first fit is reused.
     const validIndex = Uint32Array.from({ length: validRows.rows }, (_, i) => i);
@@ -307,7 +308,7 @@ export async function fitModel(params: ModelParams, train: FeatureMatrix, valid:
     ...(firstRuns.length > 1 ? { members: firstRuns.map((run, k) => ({ seed: memberParams[k].seed, epochs_run: run.epochsRun, best_epoch: run.bestEpoch })) } : {}),
     rows_per_s: stepSeconds > 0 ? Math.round(rowsTrained / stepSeconds) : 0,
     seconds: Number(((performance.now() - started) / 1000).toFixed(2)),
-    best_valid_deviance: fitted.summary.refit_rows === undefined ? validDevianceOf(fitted.network)() : validAfterFirstFit,
+    best_valid_deviance: validAfterFirstFit ?? validDevianceOf(fitted.network)(),
     balance_log_correction: balance,
   });
   log.info('trained', { ...fitted.summary });
