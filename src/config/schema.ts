@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isTimeZone } from '../util/days.ts';
 
 /**
  * The one configuration object of firerisk. Every field has a documented default, so an empty
@@ -33,7 +34,7 @@ export const gridSchema = z
   .object({
     kind: z.enum(['square', 'h3']).default('square').describe('Square cells in a metric CRS, or H3 hexagons.'),
     cell_size_m: z.number().positive().default(500).describe('Side of a square cell in metres.'),
-    crs: z.string().default('EPSG:32648').describe("Metric CRS of the square grid (UTM zone 48N covers Chongqing); 'auto' picks the WGS84 UTM zone of the boundary's centre (proj4 is then ignored)."),
+    crs: z.string().default('auto').describe("Metric CRS of the square grid: 'auto' picks the WGS84 UTM zone of the boundary's centre (EPSG:32648, zone 48N, for Chongqing; proj4 is then ignored), or an EPSG code with its proj4 definition."),
     proj4: z
       .string()
       .default('+proj=utm +zone=48 +datum=WGS84 +units=m +no_defs')
@@ -183,7 +184,16 @@ export const retentionSchema = z
 
 export const configSchema = z
   .object({
-    timezone: z.string().default('Asia/Shanghai').describe('Time zone of local calendar days.'),
+    timezone: z
+      .string()
+      .default('auto')
+      .refine((zone) => zone.trim().toLowerCase() === 'auto' || isTimeZone(zone), "not an IANA time zone (e.g. Asia/Shanghai) or 'auto'")
+      .describe("Time zone of local calendar days (an instant belongs to the local day it falls in). 'auto': looked up offline from the district's location (the boundary's centre, else the incidents' median), e.g. Asia/Shanghai for Beibei."),
+    holidays_country: z
+      .string()
+      .default('auto')
+      .refine((code) => /^(auto|none|[A-Za-z]{2})$/.test(code.trim()), "an ISO 3166-1 alpha-2 code (e.g. CN, GB), 'auto' or 'none'")
+      .describe("Whose holidays and festivals the calendar features mark when the dataset has no holidays table: 'auto' (the country at the district's location), a country code, or 'none'. China: official holidays, adjusted workdays and the Spring Festival period (chinese-days); elsewhere public and bank holidays (date-holidays)."),
     paths: pathsSchema.default(pathsSchema.parse({})),
     synth: synthSchema.default(synthSchema.parse({})),
     validate: validateSchema.default(validateSchema.parse({})),

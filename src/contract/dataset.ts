@@ -1,4 +1,5 @@
 import type { CrowdFlow, FacilityStatus, Holiday, Incident, MajorEvent, Poi, Station, Weather, Zone, TableName } from './schemas.ts';
+import type { DistrictLocale } from './locale.ts';
 
 /** GeoJSON geometry of the district boundary (WGS84). */
 export type BoundaryGeometry =
@@ -41,8 +42,10 @@ export interface Dataset {
   stations?: Station[];
   pois?: Poi[];
   events?: MajorEvent[];
-  /** The dataset's own holiday table, or the shipped table of Chinese public holidays. */
+  /** The dataset's own holiday table, else the holidays of the district's country (see holidaysForCountry). */
   holidays: Holiday[];
   boundary?: BoundaryGeometry;
+  /** The district's time zone and country (configured, or looked up from its location). */
+  locale: DistrictLocale;
   report: ValidationReport;
 }

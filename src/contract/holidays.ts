@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import chineseDays from 'chinese-days';
+import Holidays from 'date-holidays';
 import type { Holiday } from './schemas.ts';
 import { dayNumber, isoDay } from '../util/days.ts';
 
@@ -43,7 +44,7 @@ function springFestivalLabel(offset: number): string {
   return `day ${offset} of the first lunar month`;
 }
 
-export function defaultHolidays(fromYear: number, toYear: number): Holiday[] {
+export function chineseHolidays(fromYear: number, toYear: number): Holiday[] {
   if (!Number.isInteger(fromYear) || !Number.isInteger(toYear)) throw new RangeError('years must be integers');
   const byDate = new Map<string, Holiday>();
   const inRange = (date: string) => {
@@ -67,4 +68,31 @@ export function defaultHolidays(fromYear: number, toYear: number): Holiday[] {
     }
   }
   return [...byDate.values()].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+}
+
+/** date-holidays types counted as days off: `public` (statutory) and `bank` (banks and offices closed). */
+const DAY_OFF_TYPES = new Set(['public', 'bank']);
+
+/**
+ * The holiday table used when a dataset brings none: for China the table above (official
+ * notices, adjusted workdays, the Spring Festival period); elsewhere the country's public and bank
+ * holidays from `date-holidays` (national ones, not regional); none when the country is unknown or
+ * not covered. `source` says which, for the run log.
+ */
+export function holidaysForCountry(country: string | null, fromYear: number, toYear: number): { holidays: Holiday[]; source: string } {
+  if (country === null) return { holidays: [], source: 'none (no country)' };
+  if (country === 'CN') return { holidays: chineseHolidays(fromYear, toYear), source: 'chinese-days (State Council notices and the Spring Festival period)' };
+  const calendar = new Holidays();
+  if (!calendar.getCountries()[country]) return { holidays: [], source: `none (date-holidays has no calendar for ${country})` };
+  calendar.init(country, { languages: ['en'] });
+  const byDate = new Map<string, Holiday>();
+  for (let year = fromYear; year <= toYear; year++) {
+    for (const h of calendar.getHolidays(year, 'en')) {
+      if (!DAY_OFF_TYPES.has(h.type)) continue;
+      const date = h.date.slice(0, 10);
+      if (!byDate.has(date)) byDate.set(date, { date, name: h.name, kind: 'public_holiday' });
+    }
+  }
+  const holidays = [...byDate.values()].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  return { holidays, source: `date-holidays, ${country} public and bank holidays` };
 }

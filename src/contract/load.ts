@@ -6,9 +6,10 @@ import type { Logger } from '../util/log.ts';
 import { InputDataError } from '../util/errors.ts';
 import { localDayOfInstant } from '../util/days.ts';
 import type { BoundaryGeometry, Dataset, QuarantineEntry, TableReport } from './dataset.ts';
-import { boundaryFileName, tables, type TableName } from './schemas.ts';
+import { boundaryFileName, tables, type TableName, type TableSpec } from './schemas.ts';
 import { readBoundary, createBoundaryTest } from './boundary.ts';
-import { defaultHolidays, holidayNoticeYears } from './holidays.ts';
+import { holidayNoticeYears, holidaysForCountry } from './holidays.ts';
+import { describeLocale, districtCentre, resolveLocale } from './locale.ts';
 import { streamCsvTable, readParquetTable, EXTRA_FIELDS_COLUMN, type RawTable } from './readers.ts';
 import { createTableValidator, validateTable, type RowTypes, type TableValidation, type TableValidator, type ValidationContext } from './validate.ts';
 
@@ -42,6 +43,9 @@ export function checkColumns(table: TableName, raw: Pick<RawTable, 'file' | 'col
     throw new InputDataError(
       `${raw.file}: missing column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `'${c}'`).join(', ')} (required: ${spec.requiredColumns.join(', ')})`,
     );
+  }
+  for (const [column, fill] of Object.entries((spec as TableSpec).fillWhenAbsent ?? {})) {
+    if (!present.has(column)) log?.warn(`${raw.file}: no '${column}' column: ${fill.effect}`);
   }
   const known = new Set(tableColumns(table));
   const unknown = raw.columns.filter((c) => c !== '' && c !== EXTRA_FIELDS_COLUMN && !known.has(c));
@@ -131,7 +135,7 @@ export async function inspectDataset(dir: string, config: Config, log: Logger): 
           found.path,
           (columns) => {
             checkColumns(table, { file, columns }, log);
-            validator = createTableValidator(table, file, context);
+            validator = createTableValidator(table, file, context, columns);
           },
           (row) => validator!.add(row),
         );
@@ -161,12 +165,17 @@ export async function inspectDataset(dir: string, config: Config, log: Logger): 
 
   const incidents = typed.incidents ?? [];
   const weather = typed.weather ?? [];
+  const locale = resolveLocale(config, districtCentre(boundary, incidents));
+  log.info(describeLocale(locale));
+  if (locale.timeZoneSource === 'fallback') log.warn(`no boundary and no incident location to look the time zone up from: local days are ${locale.timeZone} days (set timezone)`);
   let holidays = typed.holidays;
   if (!holidays) {
-    const years = yearsCovered(incidents, weather, config.timezone);
-    holidays = years ? defaultHolidays(years.from, years.to) : [];
+    const years = yearsCovered(incidents, weather, locale.timeZone);
+    const chosen = years ? holidaysForCountry(locale.country, years.from, years.to) : { holidays: [], source: 'none (no dates)' };
+    holidays = chosen.holidays;
+    log.info(`holidays: ${chosen.source}, ${holidays.length} days`);
     const notices = holidayNoticeYears();
-    if (years && years.to > notices.to) {
+    if (locale.country === 'CN' && years && years.to > notices.to) {
       log.warn(`official holiday notices end in ${notices.to}: for ${notices.to + 1}-${years.to} only the Spring Festival period is marked (add a holidays table to override)`);
     }
   }
@@ -183,6 +192,7 @@ export async function inspectDataset(dir: string, config: Config, log: Logger): 
     events: typed.events,
     holidays,
     boundary,
+    locale,
     report: { tables: reports, quarantine },
   };
   return { dataset, failures };

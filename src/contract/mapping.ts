@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { converterToWgs84, epsgCode, type ToWgs84 } from './mapping-coords.ts';
 import { beaufortTextToMs, quantityOf, quantityOfColumn, toContractUnit, units } from './mapping-units.ts';
 import { tables } from './schemas.ts';
+import { isTimeZone } from '../util/days.ts';
 
 /**
  * Source mappings: how one foreign export (a dispatch system's alarm list, a weather bureau's daily
@@ -169,14 +170,6 @@ export const mappingSchema = z
 export type Mapping = z.output<typeof mappingSchema>;
 export type MappingInput = z.input<typeof mappingSchema>;
 
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function isRegExp(source: string): boolean {
   try {

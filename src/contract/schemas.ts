@@ -177,6 +177,12 @@ export interface TableSpec {
   /** Columns whose combination is unique; a repeat is quarantined as a duplicate. */
   key: string[];
   description: string;
+  /**
+   * Columns a file may lack altogether (many weather services publish no humidity or wind): every
+   * row then gets `value`, and the run warns once with `effect`. A present column with an empty
+   * cell is still a bad row.
+   */
+  fillWhenAbsent?: Record<string, { value: string; effect: string }>;
 }
 
 export const tables = {
@@ -184,17 +190,22 @@ export const tables = {
     name: 'incidents',
     required: true,
     schema: incidentSchema,
-    requiredColumns: ['incident_id', 'reported_at', 'lon', 'lat', 'category', 'property_type'],
+    requiredColumns: ['incident_id', 'reported_at', 'lon', 'lat', 'category'],
     key: ['incident_id'],
     description: 'Historical alarms: one row per incident.',
+    fillWhenAbsent: { property_type: { value: 'other', effect: 'every incident counted as property type other (no feature uses it)' } },
   },
   weather: {
     name: 'weather',
     required: true,
     schema: weatherSchema,
-    requiredColumns: ['date', 'temp_max_c', 'temp_min_c', 'rel_humidity_pct', 'wind_speed_ms', 'precip_mm'],
+    requiredColumns: ['date', 'temp_max_c', 'temp_min_c', 'precip_mm'],
     key: ['date', 'station_id', 'is_forecast'],
     description: 'Daily weather observations, and forecasts (is_forecast = true) for days to be scored.',
+    fillWhenAbsent: {
+      rel_humidity_pct: { value: '70', effect: 'humidity held at 70 % every day: rel_humidity_pct is constant, and the dew-point and fire-weather codes follow temperature, rain and wind only' },
+      wind_speed_ms: { value: '2', effect: 'wind held at 2 m/s every day: wind_speed_ms is constant, and the fire-weather spread index follows fuel dryness only' },
+    },
   },
   crowd_flow: {
     name: 'crowd_flow',
@@ -250,7 +261,7 @@ export const tables = {
     schema: holidaySchema,
     requiredColumns: ['date', 'name', 'kind'],
     key: ['date'],
-    description: 'Public holidays; when absent, the shipped table of Chinese public holidays is used.',
+    description: 'Public holidays; when absent, the holidays of the country of the district (Chinese official holidays for China).',
   },
 } satisfies Record<string, TableSpec>;
 

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { QuarantineEntry, TableReport } from './dataset.ts';
 import type { RawRow, RawTable } from './readers.ts';
-import { tables, type CrowdFlow, type FacilityStatus, type Holiday, type Incident, type MajorEvent, type Poi, type Station, type TableName, type Weather, type Zone } from './schemas.ts';
+import { tables, type CrowdFlow, type FacilityStatus, type Holiday, type Incident, type MajorEvent, type Poi, type Station, type TableName, type TableSpec, type Weather, type Zone } from './schemas.ts';
 
 /**
  * Row validation, pure: every raw row becomes a typed row or one quarantine entry with a reason.
@@ -92,8 +92,18 @@ export interface TableValidator<N extends TableName> {
 }
 
 /** An incremental validator, so that a reader can stream rows into it; see `validateTable`. */
-export function createTableValidator<N extends TableName>(name: N, file: string, context: ValidationContext = {}): TableValidator<N> {
+/** The values given to the fillable columns (TableSpec.fillWhenAbsent) that a file's header lacks. */
+export function absentColumnFills(table: TableName, columns: readonly string[]): Record<string, string> {
+  const present = new Set(columns);
+  const fills: Record<string, string> = {};
+  for (const [column, fill] of Object.entries((tables[table] as TableSpec).fillWhenAbsent ?? {})) if (!present.has(column)) fills[column] = fill.value;
+  return fills;
+}
+
+/** `columns`: the file's header, so that fillable columns it lacks get their value (all columns are assumed present without it). */
+export function createTableValidator<N extends TableName>(name: N, file: string, context: ValidationContext = {}, columns?: readonly string[]): TableValidator<N> {
   const spec = tables[name];
+  const fills = columns ? Object.entries(absentColumnFills(name, columns)) : [];
   const schema = spec.schema as unknown as z.ZodType<RowTypes[N]>;
   const checkLocation = context.insideDistrict && locatedTables.has(name) ? context.insideDistrict : undefined;
   const zoneCheck = name === 'crowd_flow';
@@ -115,7 +125,7 @@ export function createTableValidator<N extends TableName>(name: N, file: string,
       reject(row, null, problem, values);
       return;
     }
-    const parsed = schema.safeParse(values);
+    const parsed = schema.safeParse(fills.length > 0 ? { ...values, ...Object.fromEntries(fills) } : values);
     if (!parsed.success) {
       const { column, reason } = reasonFor(parsed.error.issues[0] as unknown as IssueLike, values);
       reject(row, column, reason, values);
@@ -157,7 +167,7 @@ export function createTableValidator<N extends TableName>(name: N, file: string,
 
 /** Validates a whole raw table: `read = accepted + quarantined` always holds in the report. */
 export function validateTable<N extends TableName>(name: N, raw: RawTable, context: ValidationContext = {}): TableValidation<N> {
-  const validator = createTableValidator(name, raw.file, context);
+  const validator = createTableValidator(name, raw.file, context, raw.columns);
   for (const row of raw.rows) validator.add(row);
   return validator.finish();
 }

@@ -10,7 +10,7 @@ import { dayNumber, isoDay } from '../util/days.ts';
 import { UsageError } from '../util/errors.ts';
 import { readJson, writeJsonAtomic } from '../util/files.ts';
 import type { Logger } from '../util/log.ts';
-import { stageCalendar } from './calendar.ts';
+import { calendarRules, stageCalendar } from './calendar.ts';
 import { DAYS_SINCE_FIRE_CAP, FEATURE_NAMES, FEATURES, FLAGS, FLAG_NAMES, HISTORY_BUFFER_DAYS, STATION_DISTANCE_CAP_KM, type FlagDescription } from './catalog.ts';
 import { createTableFromColumns, openDuck, queryRows, sqlString, type DuckSession } from './duck.ts';
 import { chainMonthKeys, codeHash, monthlyHashes, monthOf, tableHash, TIME_TABLES } from './hashes.ts';
@@ -128,7 +128,7 @@ export function renderSql(file: string, params: Record<string, number | boolean 
 
 const RULES: Record<string, string> = {
   leakage:
-    'Features of day d use only records stamped before d 00:00 local time (config.timezone): incidents, crowd flow (the previous day), facility status (status as of the last event before d). Exceptions, known ahead of the day: the weather of day d (observation when present, else the forecast), the calendar, stations in service on d (opened_on/closed_on), and major events active on d (a published schedule).',
+    'Features of day d use only records stamped before d 00:00 local time (the district time zone: config.timezone, or looked up from the location): incidents, crowd flow (the previous day), facility status (status as of the last event before d). Exceptions, known ahead of the day: the weather of day d (observation when present, else the forecast), the calendar, stations in service on d (opened_on/closed_on), and major events active on d (a published schedule).',
   weather: 'Observations are averaged over stations; forecast rows are used only for days without any observation. A day without weather takes the previous available day (carried forward); days before the first row take the first row. Both set flag_weather_imputed.',
   crowd: "Population of the previous day from the nearest zone centroid, shared among the zone's cells by inside_share; hourly rows are averaged per day. A missing zone-day carries the zone's last value forward (0 before the first); without the feed crowd features are 0. flag_crowd_imputed marks both.",
   facility: 'Without the facility_status table the facility features are 0 and flag_facility_missing is set.',
@@ -172,7 +172,7 @@ function readPreviousManifest(path: string): FeatureManifest | null {
 export async function buildFeatures(dataset: Dataset, grid: Grid, options: FeatureBuildOptions, log: Logger): Promise<FeatureBuildResult> {
   const started = Date.now();
   const { config } = options;
-  const timeZone = config.timezone;
+  const timeZone = dataset.locale.timeZone;
   const neighbours = options.neighbours ?? neighbourLists(grid);
   if (neighbours.length !== grid.cells.length) throw new UsageError(`features: ${neighbours.length} neighbour lists for ${grid.cells.length} cells`);
   grid.cells.forEach((c, i) => {
@@ -199,7 +199,8 @@ export async function buildFeatures(dataset: Dataset, grid: Grid, options: Featu
   // Day tables cover the history buffer and the weather before it.
   const dayFrom = Math.min(fromDay - HISTORY_BUFFER_DAYS - 1, firstWeatherDay, historyStart);
   const dayTo = toDay;
-  const calendar = stageCalendar(dataset.holidays, dayFrom, dayTo);
+  const rules = calendarRules(dataset.locale);
+  const calendar = stageCalendar(dataset.holidays, dayFrom, dayTo, rules);
   const tables = [...staged.tables, calendar];
 
   // Keys of the month parts.
@@ -221,6 +222,7 @@ export async function buildFeatures(dataset: Dataset, grid: Grid, options: Featu
         present: staged.present,
         from: fromIso,
         timeZone,
+        calendar: rules,
         historyStart,
         firstWeather,
       }),

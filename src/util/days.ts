@@ -49,3 +49,13 @@ export function dayRange(fromIso: string, toIso: string): string[] {
   for (let day = dayNumber(fromIso); day <= dayNumber(toIso); day++) out.push(isoDay(day));
   return out;
 }
+
+/** True for a time zone name this runtime's Intl knows (IANA names such as Asia/Shanghai, or UTC). */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -10,7 +10,15 @@ describe('loadConfig', () => {
     const config = loadConfig(undefined, {});
     expect(config.paths.data).toBe('datasets/beibei');
     expect(config.grid.cell_size_m).toBe(500);
-    expect(config.timezone).toBe('Asia/Shanghai');
+    // Looked up from the district's location when the data are read (Asia/Shanghai, CN, UTM 48N for Beibei).
+    expect(config.timezone).toBe('auto');
+    expect(config.holidays_country).toBe('auto');
+    expect(config.grid.crs).toBe('auto');
+  });
+
+  it('refuses a time zone or a country code that does not exist, naming the key', () => {
+    expect(() => loadConfig(undefined, { FIRERISK_TIMEZONE: 'Asia/Beibei' })).toThrow(/timezone.*not an IANA time zone/);
+    expect(() => loadConfig(undefined, { FIRERISK_TIMEZONE: 'Europe/London' })).not.toThrow();
   });
 
   it('lets a YAML file and then the environment override defaults', () => {

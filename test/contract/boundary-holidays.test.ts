@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createBoundaryTest, parseBoundary, pointInBoundary } from '../../src/contract/boundary.ts';
-import { defaultHolidays } from '../../src/contract/holidays.ts';
+import { chineseHolidays } from '../../src/contract/holidays.ts';
 
 const ring = [
   [0, 0],
@@ -51,8 +51,8 @@ describe('boundary', () => {
   });
 });
 
-describe('defaultHolidays', () => {
-  const h2016 = defaultHolidays(2016, 2016);
+describe('chineseHolidays', () => {
+  const h2016 = chineseHolidays(2016, 2016);
   const kindOf = (date: string) => h2016.find((h) => h.date === date)?.kind;
 
   it('marks the Spring Festival period from Lunar New Year\'s Eve through the Lantern Festival', () => {
@@ -74,7 +74,7 @@ describe('defaultHolidays', () => {
   });
 
   it('one row per date, sorted, within the requested years', () => {
-    const all = defaultHolidays(2016, 2025);
+    const all = chineseHolidays(2016, 2025);
     const dates = all.map((h) => h.date);
     expect(new Set(dates).size).toBe(dates.length);
     expect([...dates].sort()).toEqual(dates);

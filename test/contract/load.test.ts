@@ -61,6 +61,22 @@ describe('loadDataset', () => {
     expect(data.report.tables.find((t) => t.table === 'pois')).toMatchObject({ present: false });
   });
 
+  it('outside China: the time zone and the holidays of the district\'s own location', async () => {
+    const london = `incident_id,reported_at,lon,lat,category,cause,property_type,loss_cny,deaths,injuries
+L1,2024-12-31T23:30:00Z,-0.12,51.50,fire,,residential,0,0,0
+L2,2025-06-01T10:00:00+01:00,-0.10,51.52,rescue,,other,,,
+`;
+    const dir = dataset({ 'incidents.csv': london, 'weather.csv': weather.replaceAll('2025-01-0', '2025-01-1') });
+    const log = createMemoryLogger();
+    const data = await loadDataset(dir, config, log);
+    expect(data.locale).toMatchObject({ timeZone: 'Europe/London', timeZoneSource: 'location', country: 'GB' });
+    // 23:30 UTC on 31 December is still 2024 in London (it would be 2025 in Shanghai), so the years are 2024-2025.
+    expect(data.holidays.find((h) => h.date === '2024-12-25')?.name).toBe('Christmas Day');
+    expect(data.holidays.some((h) => h.kind !== 'public_holiday')).toBe(false);
+    expect(data.holidays.some((h) => h.date < '2024-01-01' || h.date > '2025-12-31')).toBe(false);
+    expect(log.lines.some((l) => /time zone Europe\/London \(from the district's location/.test(l.message))).toBe(true);
+  });
+
   it('uses the dataset holidays table when there is one', async () => {
     const dir = dataset({ 'incidents.csv': incidents, 'weather.csv': weather, 'holidays.csv': 'date,name,kind\n2025-01-02,Local day,public_holiday\n' });
     const data = await loadDataset(dir, config, createMemoryLogger());
@@ -74,6 +90,30 @@ describe('loadDataset', () => {
   it('a missing column names the file and the column', async () => {
     const noCategory = incidents.replace('category,', '').replace(/,(fire|rescue|assistance),/g, ',');
     await expectInputError(dataset({ 'incidents.csv': noCategory, 'weather.csv': weather }), /^incidents\.csv: missing column 'category' \(required: /);
+  });
+
+  it('a weather file without humidity or wind, and incidents without property types, are read with a stated constant', async () => {
+    const bare = `date,temp_max_c,temp_min_c,precip_mm
+2025-01-01,10,5,0.2
+2025-01-02,11,6,0
+`;
+    const untyped = `incident_id,reported_at,lon,lat,category
+I1,2025-01-01T10:00:00+08:00,106.43,29.82,fire
+`;
+    const log = createMemoryLogger();
+    const data = await loadDataset(dataset({ 'incidents.csv': untyped, 'weather.csv': bare }), config, log);
+    expect(data.weather.map((w) => [w.rel_humidity_pct, w.wind_speed_ms])).toEqual([[70, 2], [70, 2]]);
+    expect(data.incidents[0].property_type).toBe('other');
+    const warnings = log.lines.filter((l) => l.level === 'warn').map((l) => l.message);
+    expect(warnings).toContain("weather.csv: no 'rel_humidity_pct' column: humidity held at 70 % every day: rel_humidity_pct is constant, and the dew-point and fire-weather codes follow temperature, rain and wind only");
+    expect(warnings.some((w) => w.startsWith("weather.csv: no 'wind_speed_ms' column: wind held at 2 m/s"))).toBe(true);
+    expect(warnings.some((w) => w.startsWith("incidents.csv: no 'property_type' column"))).toBe(true);
+    // A column that is there keeps its rule: an empty humidity cell is a bad row, not a 70.
+    const holed = `date,temp_max_c,temp_min_c,rel_humidity_pct,precip_mm\n2025-01-01,10,5,,0\n2025-01-02,11,6,80,0\n`;
+    const lenient = { ...config, validate: { max_bad_share: 0.6 } };
+    const partial = await loadDataset(dataset({ 'incidents.csv': untyped, 'weather.csv': holed }), lenient, createMemoryLogger());
+    expect(partial.weather.map((w) => [w.date, w.rel_humidity_pct, w.wind_speed_ms])).toEqual([['2025-01-02', 80, 2]]);
+    expect(partial.report.quarantine[0]).toMatchObject({ row: 1, column: 'rel_humidity_pct' });
   });
 
   it('an unreadable file, an empty file and a broken boundary are one-line errors naming the file', async () => {

@@ -1,5 +1,6 @@
 import proj4 from 'proj4';
 import type { Dataset } from '../../src/contract/dataset.ts';
+import type { DistrictLocale } from '../../src/contract/locale.ts';
 import type { Holiday, Incident, Weather } from '../../src/contract/schemas.ts';
 import type { Cell, Grid } from '../../src/grid/types.ts';
 import { addDays, dayRange } from '../../src/util/days.ts';
@@ -87,11 +88,15 @@ export function weatherDays(from: string, to: string, values: Partial<Weather> =
   return dayRange(from, to).map((d) => weatherRow(d, values));
 }
 
+/** The tiny worlds lie in Beibei: Shanghai time, Chinese calendar. */
+export const beibeiLocale: DistrictLocale = { centre: [106.4, 29.8], timeZone: 'Asia/Shanghai', timeZoneSource: 'configured', country: 'CN', countrySource: 'configured' };
+
 export function dataset(parts: Partial<Dataset> & { incidents: Incident[]; weather: Weather[] }): Dataset {
   const holidays: Holiday[] = parts.holidays ?? [];
   return {
     dir: 'memory',
     report: { tables: [], quarantine: [] },
+    locale: beibeiLocale,
     ...parts,
     holidays,
   };

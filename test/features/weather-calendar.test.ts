@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { build } from './helpers.ts';
+import type { DistrictLocale } from '../../src/contract/locale.ts';
 import { dataset, incident, tinyGrid, weatherRow } from './tiny.ts';
 
 const grid = tinyGrid(1, 2);
@@ -73,5 +74,16 @@ describe('calendar features', () => {
     // 2024-01-31 is a Wednesday (weekday 3, Sunday = 0); day of year 31.
     expect(b.at(0, '2024-01-31').dow_sin).toBeCloseTo(Math.sin((2 * Math.PI * 3) / 7), 5);
     expect(b.at(0, '2024-01-31').doy_cos).toBeCloseTo(Math.cos((2 * Math.PI * 30) / 365.25), 5);
+  });
+
+  it('south of the equator the cold season is June-August, and outside the lunar-new-year countries there is no Spring Festival', async () => {
+    const weather = ['2024-01-15', '2024-02-10', '2024-07-15', '2024-12-15'].map((d) => weatherRow(d));
+    const sydney: DistrictLocale = { centre: [151.2, -33.87], timeZone: 'Australia/Sydney', timeZoneSource: 'location', country: 'AU', countrySource: 'location' };
+    const b = await build(dataset({ incidents, weather, locale: sydney }), grid, '2024-01-15', '2024-12-15');
+    expect(b.at(0, '2024-07-15').is_cold_season).toBe(1);
+    expect(b.at(0, '2024-01-15').is_cold_season).toBe(0);
+    expect(b.at(0, '2024-12-15').is_cold_season).toBe(0);
+    // 2024-02-10 is Lunar New Year's Day: marked in China (test above), not in Australia.
+    expect(b.at(0, '2024-02-10').is_spring_festival).toBe(0);
   });
 });

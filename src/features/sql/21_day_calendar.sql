@@ -1,8 +1,8 @@
 -- Layer 2: day aggregates. Grain: one row per day from {{day_from}} to {{day_to}}. Key: day.
 -- Calendar terms of day d (known in advance, so no leakage): weekday and seasonal harmonics, the
--- holiday table's flags, the Spring Festival period (from stg_calendar) and the cold season.
--- Chongqing has no central heating; the "heating season" is the documented cold season
--- December–February, when electric heaters and open fires are in use.
+-- holiday table's flags, the Spring Festival period and the cold season (all from stg_calendar).
+-- The cold season is December–February (June–August south of the equator): in Chongqing, which has
+-- no central heating, the months when electric heaters and open fires are in use.
 CREATE OR REPLACE TABLE day_calendar AS
 SELECT
   c.day,
@@ -17,6 +17,6 @@ SELECT
   c.is_public_holiday::INTEGER AS is_public_holiday,
   c.is_adjusted_workday::INTEGER AS is_adjusted_workday,
   c.is_spring_festival::INTEGER AS is_spring_festival,
-  CASE WHEN month(DATE '1970-01-01' + c.day) IN (12, 1, 2) THEN 1 ELSE 0 END AS is_cold_season
+  c.is_cold_season::INTEGER AS is_cold_season
 FROM stg_calendar c
 WHERE c.day BETWEEN {{day_from}} AND {{day_to}};
