@@ -4,7 +4,10 @@ import { z } from 'zod';
 import { configSchema, type Config } from './schema.ts';
 import { UsageError } from '../util/errors.ts';
 
-/** Environment overrides: FIRERISK_<SECTION>__<KEY>=value, e.g. FIRERISK_PATHS__DATA=datasets/other. */
+/** Settings outside any section, overridden by FIRERISK_<KEY>, e.g. FIRERISK_TIMEZONE=Europe/London. */
+const TOP_LEVEL_KEYS = ['timezone', 'holidays_country'] as const;
+
+/** Environment overrides: FIRERISK_<SECTION>__<KEY>=value, e.g. FIRERISK_PATHS__DATA=datasets/other; FIRERISK_TIMEZONE and FIRERISK_HOLIDAYS_COUNTRY. */
 export function environmentOverrides(env: NodeJS.ProcessEnv): Record<string, Record<string, unknown>> {
   const overrides: Record<string, Record<string, unknown>> = {};
   for (const [name, raw] of Object.entries(env)) {
@@ -14,7 +17,10 @@ export function environmentOverrides(env: NodeJS.ProcessEnv): Record<string, Rec
     const key = match[2].toLowerCase();
     (overrides[section] ??= {})[key] = parseScalar(raw);
   }
-  if (env.FIRERISK_TIMEZONE) (overrides as Record<string, unknown>).timezone = env.FIRERISK_TIMEZONE;
+  for (const key of TOP_LEVEL_KEYS) {
+    const raw = env[`FIRERISK_${key.toUpperCase()}`];
+    if (raw) (overrides as Record<string, unknown>)[key] = raw;
+  }
   return overrides;
 }
 

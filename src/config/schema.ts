@@ -26,7 +26,7 @@ export const synthSchema = z
 
 export const validateSchema = z
   .object({
-    max_bad_share: z.number().min(0).max(1).default(0.05).describe('Share of quarantined rows in a required table above which the run fails (exit 3).'),
+    max_bad_share: z.number().min(0).max(1).default(0.2).describe('Share of bad rows (quarantined for a reason other than lying outside the district) in a required table above which the run fails (exit 3): a feed with a fifth of its rows unusable is treated as broken; below that the run continues and the quarantine lists every row.'),
   })
   .strict();
 

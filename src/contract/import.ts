@@ -10,7 +10,7 @@ import type { QuarantineEntry, TableReport, ValidationReport } from './dataset.t
 import { applyMapping, sourceColumnsOf, type Mapping, type MappingResult, type RawRow } from './mapping.ts';
 import type { RawTable } from './readers.ts';
 import { boundaryFileName, tables } from './schemas.ts';
-import { validateTable, type ValidationContext } from './validate.ts';
+import { badRowShare, validateTable, type ValidationContext } from './validate.ts';
 
 /**
  * `firerisk import` without the CLI: read raw exports (any encoding the mapping names), apply the
@@ -159,9 +159,10 @@ export function importSources(mapping: Mapping, sources: RawSource[], dir: strin
     quarantined: quarantine.length,
     reasons,
   };
-  const share = read > 0 ? quarantine.length / read : 0;
+  const { bad, considered, share, outside } = badRowShare(tableReport);
   const overShare = share > maxBadShare || (read > 0 && validation.report.accepted === 0);
-  const describe = `${tableReport.file}: ${quarantine.length} of ${read} rows quarantined (${(share * 100).toFixed(1)}%), above validate.max_bad_share = ${maxBadShare}`;
+  const outsideNote = outside > 0 ? ` (${outside} more outside the district, not counted)` : '';
+  const describe = `${tableReport.file}: ${bad} of ${considered} rows quarantined (${(share * 100).toFixed(1)}%)${outsideNote}, above validate.max_bad_share = ${maxBadShare}`;
   const required = tables[mapping.table].required;
   return {
     table: mapping.table,

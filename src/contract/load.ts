@@ -11,7 +11,7 @@ import { readBoundary, createBoundaryTest } from './boundary.ts';
 import { holidayNoticeYears, holidaysForCountry } from './holidays.ts';
 import { describeLocale, districtCentre, resolveLocale } from './locale.ts';
 import { streamCsvTable, readParquetTable, EXTRA_FIELDS_COLUMN, type RawTable } from './readers.ts';
-import { createTableValidator, validateTable, type RowTypes, type TableValidation, type TableValidator, type ValidationContext } from './validate.ts';
+import { badRowShare, createTableValidator, OUTSIDE_DISTRICT, validateTable, type RowTypes, type TableValidation, type TableValidator, type ValidationContext } from './validate.ts';
 
 /** Tables in reading order: zones before crowd_flow, so that zone ids can be checked. */
 const readingOrder: TableName[] = ['incidents', 'weather', 'zones', 'crowd_flow', 'facility_status', 'stations', 'pois', 'events', 'holidays'];
@@ -58,16 +58,23 @@ export function tableColumns(table: TableName): string[] {
   return Object.keys((tables[table].schema as unknown as { shape: Record<string, unknown> }).shape);
 }
 
-/** The share check: a required table with too many quarantined rows (or none accepted) fails the run. */
+/**
+ * The share check: a required table with too many bad rows (or none accepted) fails the run. Rows
+ * outside the district do not count as bad (see badRowShare).
+ */
 export function shareFailure(report: TableReport, quarantine: QuarantineEntry[], maxBadShare: number): string | null {
   if (report.read === 0) return `${report.file}: no data rows (a required table needs at least one valid row)`;
-  const share = report.quarantined / report.read;
+  const { bad, considered, share, outside } = badRowShare(report);
   if (share <= maxBadShare && report.accepted > 0) return null;
-  const top = Object.entries(report.reasons).sort((a, b) => b[1] - a[1])[0];
+  if (report.accepted === 0 && outside > 0 && bad === 0) {
+    return `${report.file}: all ${report.read} rows lie outside boundary.geojson (is the boundary for this district, and are lon and lat the right way round?)`;
+  }
+  const top = Object.entries(report.reasons).filter(([reason]) => reason !== OUTSIDE_DISTRICT).sort((a, b) => b[1] - a[1])[0];
   const first = top ? quarantine.find((q) => q.reason === top[0]) : undefined;
   const where = first ? ` (first at row ${first.row}${first.column ? `, column ${first.column}` : ''})` : '';
+  const outsideNote = outside > 0 ? ` (${outside} more outside the district, not counted)` : '';
   return (
-    `${report.file}: ${report.quarantined} of ${report.read} rows quarantined (${(share * 100).toFixed(1)}%), ` +
+    `${report.file}: ${bad} of ${considered} rows quarantined (${(share * 100).toFixed(1)}%)${outsideNote}, ` +
     `above validate.max_bad_share = ${maxBadShare}; most common: ${top ? `${top[0]} x${top[1]}` : 'none'}${where}`
   );
 }
@@ -151,7 +158,8 @@ export async function inspectDataset(dir: string, config: Config, log: Logger): 
       for (const entry of result.quarantine) quarantine.push(entry);
       const { read, accepted, quarantined } = result.report;
       log.info(`${result.report.file}: read ${read}, accepted ${accepted}, quarantined ${quarantined}`, { seconds: Number(((Date.now() - started) / 1000).toFixed(2)) });
-      const share = read > 0 ? quarantined / read : 0;
+      const { share, outside } = badRowShare(result.report);
+      if (outside > 0) log.warn(`${result.report.file}: ${outside} of ${read} rows outside boundary.geojson: quarantined, not used, not counted as bad rows`);
       if (tables[table].required) {
         const failure = shareFailure(result.report, result.quarantine, config.validate.max_bad_share);
         if (failure) failures.push(failure);

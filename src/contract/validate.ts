@@ -41,6 +41,18 @@ export const locatedTables: ReadonlySet<TableName> = new Set<TableName>(['incide
 
 export const OUTSIDE_DISTRICT = 'outside district: lon/lat not inside boundary.geojson';
 
+/**
+ * The share of a table's rows that are bad, for the validate.max_bad_share check. Rows outside the
+ * district are quarantined (kept for audit) but are not bad data: a service's export often covers
+ * calls to neighbouring districts. They are left out of both counts.
+ */
+export function badRowShare(report: Pick<TableReport, 'read' | 'quarantined' | 'reasons'>): { bad: number; considered: number; share: number; outside: number } {
+  const outside = report.reasons[OUTSIDE_DISTRICT] ?? 0;
+  const bad = report.quarantined - outside;
+  const considered = report.read - outside;
+  return { bad, considered, share: considered > 0 ? bad / considered : 0, outside };
+}
+
 const isBlank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
 
 interface IssueLike {

@@ -18,7 +18,8 @@ describe('loadConfig', () => {
 
   it('refuses a time zone or a country code that does not exist, naming the key', () => {
     expect(() => loadConfig(undefined, { FIRERISK_TIMEZONE: 'Asia/Beibei' })).toThrow(/timezone.*not an IANA time zone/);
-    expect(() => loadConfig(undefined, { FIRERISK_TIMEZONE: 'Europe/London' })).not.toThrow();
+    expect(loadConfig(undefined, { FIRERISK_TIMEZONE: 'Europe/London', FIRERISK_HOLIDAYS_COUNTRY: 'GB' })).toMatchObject({ timezone: 'Europe/London', holidays_country: 'GB' });
+    expect(() => loadConfig(undefined, { FIRERISK_HOLIDAYS_COUNTRY: 'Britain' })).toThrow(/holidays_country.*ISO 3166-1 alpha-2/);
   });
 
   it('lets a YAML file and then the environment override defaults', () => {

@@ -128,11 +128,22 @@ I1,2025-01-01T10:00:00+08:00,106.43,29.82,fire
   it('fails when the quarantined share of a required table exceeds validate.max_bad_share, naming row and column', async () => {
     const bad = `${incidents}I4,2025-03-02T09:00:00+08:00,106.45,29.84,blaze,,residential,0,0,0\n`;
     const dir = dataset({ 'incidents.csv': bad, 'weather.csv': weather });
-    await expectInputError(dir, /^incidents\.csv: 1 of 4 rows quarantined \(25\.0%\), above validate\.max_bad_share = 0\.05; most common: unknown category: category .* x1 \(first at row 4, column category\)$/);
+    await expectInputError(dir, /^incidents\.csv: 1 of 4 rows quarantined \(25\.0%\), above validate\.max_bad_share = 0\.2; most common: unknown category: category .* x1 \(first at row 4, column category\)$/);
     const lenient = { ...config, validate: { max_bad_share: 0.3 } };
     const data = await loadDataset(dir, lenient, createMemoryLogger());
     expect(data.incidents).toHaveLength(3);
     expect(data.report.quarantine).toHaveLength(1);
+  });
+
+  it('rows outside the boundary are quarantined but not counted as bad rows; all of them outside is an error', async () => {
+    const withNeighbours = `${incidents}N1,2025-03-03T09:00:00+08:00,106.70,29.84,fire,,other,0,0,0\nN2,2025-03-04T09:00:00+08:00,106.71,29.85,rescue,,other,0,0,0\n`;
+    const log = createMemoryLogger();
+    const data = await loadDataset(dataset({ 'incidents.csv': withNeighbours, 'weather.csv': weather, 'boundary.geojson': boundary }), config, log);
+    expect(data.incidents.map((r) => r.incident_id)).toEqual(['I1', 'I2', 'I3']);
+    expect(data.report.quarantine.map((q) => q.row)).toEqual([4, 5]);
+    expect(log.lines.some((l) => l.level === 'warn' && l.message === 'incidents.csv: 2 of 5 rows outside boundary.geojson: quarantined, not used, not counted as bad rows')).toBe(true);
+    const elsewhere = incidents.replace(/,106\.(\d+),/g, ',107.$1,');
+    await expectInputError(dataset({ 'incidents.csv': elsewhere, 'weather.csv': weather, 'boundary.geojson': boundary }), /^incidents\.csv: all 3 rows lie outside boundary\.geojson \(is the boundary for this district, and are lon and lat the right way round\?\)$/);
   });
 
   it('Parquet gives the same typed rows as CSV', async () => {
@@ -204,7 +215,7 @@ I5,2025-03-02T09:00:00+08:00,108.45,29.84,fire,"says ""hi""",residential,0,0,0
     expect(code).toBe(3);
     expect(text).toMatch(/incidents\.csv\s+5\s+3\s+2/);
     expect(text).toMatch(/1\s+duplicate key: incident_id/);
-    expect(text).toMatch(/firerisk: incidents\.csv: 2 of 5 rows quarantined/);
+    expect(text).toMatch(/firerisk: incidents\.csv: 1 of 4 rows quarantined \(25\.0%\) \(1 more outside the district, not counted\), above validate\.max_bad_share = 0\.2; most common: duplicate key: incident_id x1/);
     expect(existsSync(join(dir, 'q', 'incidents.csv'))).toBe(true);
     process.exitCode = undefined;
   });
