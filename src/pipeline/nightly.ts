@@ -121,7 +121,7 @@ export const nightlyStages: Stage<NightlyContext>[] = [
   {
     name: 'validate',
     description: 'read and validate the input feeds; quarantine bad rows',
-    fingerprint: async (c) => sha256(json({ code: await codeHash(c), data: await dataHash(c), validate: c.config.validate, tz: c.config.timezone })),
+    fingerprint: async (c) => sha256(json({ code: await codeHash(c), data: await dataHash(c), validate: c.config.validate, tz: c.config.timezone, holidays: c.config.holidays_country })),
     async run(c) {
       const loaded = await dataset(c);
       const tables = loaded.report.tables.filter((t) => t.present);
@@ -134,7 +134,10 @@ export const nightlyStages: Stage<NightlyContext>[] = [
           ...tables.filter((t) => t.quarantined > 0).map((t) => `${t.table}: ${t.quarantined} of ${t.read} rows quarantined (${Object.entries(t.reasons).map(([r, n]) => `${r}: ${n}`).join('; ')})`),
           ...missingOptional.map((table) => `${table}: feed absent; its features are imputed and flagged`),
         ],
-        details: { tables: Object.fromEntries(tables.map((t) => [t.table, { read: t.read, accepted: t.accepted, quarantined: t.quarantined }])) },
+        details: {
+          tables: Object.fromEntries(tables.map((t) => [t.table, { read: t.read, accepted: t.accepted, quarantined: t.quarantined }])),
+          locale: { ...loaded.locale, holiday_days: loaded.holidays.length },
+        },
         outputs: [join(c.outDir, 'quarantine')],
       };
     },
@@ -159,7 +162,7 @@ export const nightlyStages: Stage<NightlyContext>[] = [
   {
     name: 'features',
     description: 'join the feeds onto (cell, day) features in DuckDB (incremental by month)',
-    fingerprint: async (c) => sha256(json({ code: await codeHash(c), data: await dataHash(c), grid: await sha256File(gridPath(c)), features: c.config.features, tz: c.config.timezone })),
+    fingerprint: async (c) => sha256(json({ code: await codeHash(c), data: await dataHash(c), grid: await sha256File(gridPath(c)), features: c.config.features, tz: c.config.timezone, holidays: c.config.holidays_country })),
     async run(c) {
       c.memo.grid ??= readGrid(gridPath(c));
       const result = await buildFeatures(await dataset(c), c.memo.grid, { outDir: c.outDir, config: c.config }, c.log);

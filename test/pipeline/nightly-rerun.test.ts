@@ -63,6 +63,8 @@ describe('firerisk nightly on a small district', () => {
     expect(latest.metadata.scored_date).toBe('2021-07-01');
     expect(latest.features).toHaveLength(cells);
     expect(stage(baseSummary, 'gate')!.report!.details!.decision).toBe('promoted');
+    // The synthetic district lies in Beibei: Shanghai days and the Chinese calendar, found from its boundary.
+    expect(stage(baseSummary, 'validate')!.report!.details!.locale).toMatchObject({ timeZone: 'Asia/Shanghai', timeZoneSource: 'location', country: 'CN', countrySource: 'location' });
     expect(stage(baseSummary, 'publish')!.report!.rows_out).toBe(cells);
     expect(existsSync(join(base, 'out', 'runs', baseSummary.run_id, 'summary.json'))).toBe(true);
     expect(existsSync(join(base, 'out', 'runs', 'nightly.lock'))).toBe(false);
