@@ -9,7 +9,7 @@ import type { BoundaryGeometry, Dataset, QuarantineEntry, TableReport } from './
 import { boundaryFileName, tables, type TableName, type TableSpec } from './schemas.ts';
 import { readBoundary, createBoundaryTest } from './boundary.ts';
 import { holidayNoticeYears, holidaysForCountry } from './holidays.ts';
-import { describeLocale, districtCentre, resolveLocale } from './locale.ts';
+import { describeLocale, districtCentres, resolveLocale } from './locale.ts';
 import { streamCsvTable, readParquetTable, EXTRA_FIELDS_COLUMN, type RawTable } from './readers.ts';
 import { badRowShare, createTableValidator, OUTSIDE_DISTRICT, validateTable, type RowTypes, type TableValidation, type TableValidator, type ValidationContext } from './validate.ts';
 
@@ -173,7 +173,7 @@ export async function inspectDataset(dir: string, config: Config, log: Logger): 
 
   const incidents = typed.incidents ?? [];
   const weather = typed.weather ?? [];
-  const locale = resolveLocale(config, districtCentre(boundary, incidents));
+  const locale = resolveLocale(config, districtCentres(boundary, incidents));
   log.info(describeLocale(locale));
   if (locale.timeZoneSource === 'fallback') log.warn(`no boundary and no incident location to look the time zone up from: local days are ${locale.timeZone} days (set timezone)`);
   let holidays = typed.holidays;

@@ -9,7 +9,7 @@ import type { BoundaryGeometry } from './dataset.ts';
  * apply). Both are looked up offline from the district's centre unless configured.
  */
 export interface DistrictLocale {
-  /** [lon, lat] the lookups used: the boundary's bounding-box centre, else the incidents' median location. */
+  /** [lon, lat] the time zone was looked up at: the boundary's bounding-box centre, else (or when that is at sea) the incidents' median location. */
   centre: [number, number] | null;
   timeZone: string;
   timeZoneSource: 'configured' | 'location' | 'fallback';
@@ -28,30 +28,44 @@ export interface LocaleSettings {
 /** Zone used when 'auto' has nothing to look up (no boundary and no incident location). */
 export const FALLBACK_TIME_ZONE = 'UTC';
 
-/** The point the locale is looked up at: the boundary's bounding-box centre, else the median incident location. */
-export function districtCentre(boundary: BoundaryGeometry | undefined, points: ReadonlyArray<{ lon: number; lat: number }>): [number, number] | null {
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/**
+ * The points the locale is looked up at, in order of preference: the centre of the boundary's
+ * bounding box, then the median incident location (where people are, so on land even when the
+ * boundary's centre lies in a bay).
+ */
+export function districtCentres(boundary: BoundaryGeometry | undefined, points: ReadonlyArray<{ lon: number; lat: number }>): Array<[number, number]> {
+  const centres: Array<[number, number]> = [];
   if (boundary) {
     const [x0, y0, x1, y1] = boundaryBbox(boundary);
-    return [(x0 + x1) / 2, (y0 + y1) / 2];
+    centres.push([(x0 + x1) / 2, (y0 + y1) / 2]);
   }
   const finite = points.filter((p) => Number.isFinite(p.lon) && Number.isFinite(p.lat));
-  if (finite.length === 0) return null;
-  const median = (values: number[]) => {
-    const sorted = [...values].sort((a, b) => a - b);
-    const mid = sorted.length >> 1;
-    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-  };
-  return [median(finite.map((p) => p.lon)), median(finite.map((p) => p.lat))];
+  if (finite.length > 0) centres.push([median(finite.map((p) => p.lon)), median(finite.map((p) => p.lat))]);
+  return centres;
 }
 
-export function resolveLocale(settings: LocaleSettings, centre: [number, number] | null): DistrictLocale {
+/** Zones tz-lookup gives for open sea (Etc/GMT+n): a fixed offset, no daylight saving, so only a last resort. */
+const isSeaZone = (zone: string) => zone.startsWith('Etc/');
+
+/** The zone and country at the first of `centres` where each is found on land; `centre` is where the zone was found. */
+export function resolveLocale(settings: LocaleSettings, centres: ReadonlyArray<[number, number]>): DistrictLocale {
+  let centre: [number, number] | null = centres[0] ?? null;
   let timeZone: string;
   let timeZoneSource: DistrictLocale['timeZoneSource'];
   if (settings.timezone.trim().toLowerCase() !== 'auto') {
     timeZone = settings.timezone;
     timeZoneSource = 'configured';
   } else if (centre) {
-    timeZone = tzLookup(centre[1], centre[0]);
+    const found = centres.map((c) => ({ c, zone: tzLookup(c[1], c[0]) }));
+    const onLand = found.find((f) => !isSeaZone(f.zone)) ?? found[0];
+    centre = onLand.c;
+    timeZone = onLand.zone;
     timeZoneSource = 'location';
   } else {
     timeZone = FALLBACK_TIME_ZONE;
@@ -66,9 +80,14 @@ export function resolveLocale(settings: LocaleSettings, centre: [number, number]
   } else if (wanted.toLowerCase() !== 'auto') {
     country = wanted.toUpperCase();
     countrySource = 'configured';
-  } else if (centre) {
-    country = iso1A2Code(centre, { level: 'territory' }) ?? null;
-    if (country) countrySource = 'location';
+  } else {
+    for (const c of centres) {
+      country = iso1A2Code(c, { level: 'territory' }) ?? null;
+      if (country) {
+        countrySource = 'location';
+        break;
+      }
+    }
   }
   return { centre, timeZone, timeZoneSource, country, countrySource };
 }
