@@ -37,7 +37,7 @@ const median = (values: number[]) => {
 /**
  * The points the locale is looked up at, in order of preference: the centre of the boundary's
  * bounding box, then the median incident location (where people are, so on land even when the
- * boundary's centre lies in a bay).
+ * boundary's centre lies in open sea, as that of a chain of islands may).
  */
 export function districtCentres(boundary: BoundaryGeometry | undefined, points: ReadonlyArray<{ lon: number; lat: number }>): Array<[number, number]> {
   const centres: Array<[number, number]> = [];
