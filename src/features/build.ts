@@ -70,6 +70,8 @@ export interface FeatureManifest {
   out_of_grid: Record<string, number>;
   records: Record<string, number>;
   feeds_present: Record<string, boolean>;
+  /** IANA zone of the table's local days (absent in manifests written before it was recorded). */
+  time_zone?: string;
   grid: GridDefinition;
   history_start: string | null;
   rules: Record<string, string>;
@@ -402,6 +404,7 @@ export async function buildFeatures(dataset: Dataset, grid: Grid, options: Featu
       out_of_grid: staged.outOfGrid,
       records: staged.records,
       feeds_present: { incidents: true, weather: true, ...staged.present },
+      time_zone: timeZone,
       grid: grid.definition,
       history_start: staged.historyStartDay !== null ? isoDay(staged.historyStartDay) : null,
       rules: RULES,

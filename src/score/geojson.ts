@@ -56,6 +56,7 @@ function sortedKeys(value: unknown): unknown {
 export interface CollectionMetadata {
   scored_date: string;
   last_data_day: string;
+  time_zone?: string;
   model_version: string;
   cell_count: number;
   counts_by_warning_level: ScoredDay['counts'];
@@ -70,6 +71,7 @@ export function collectionMetadata(day: ScoredDay): CollectionMetadata {
   return {
     scored_date: day.day,
     last_data_day: day.last_data_day,
+    ...(day.time_zone ? { time_zone: day.time_zone } : {}),
     model_version: day.model_version,
     cell_count: day.cells.length,
     counts_by_warning_level: { I: day.counts.I, II: day.counts.II, III: day.counts.III, IV: day.counts.IV, none: day.counts.none },

@@ -57,7 +57,7 @@ html, body { height: 100%; margin: 0; font-family: system-ui, sans-serif; }
 </style>
 </head>
 <body>
-<div id="header"><strong>Daily fire risk ${escapeHtml(day.day)}</strong> · model <span id="model-version">${escapeHtml(day.model_version)}</span> · data up to ${escapeHtml(day.last_data_day)}<br>
+<div id="header"><strong>Daily fire risk ${escapeHtml(day.day)}</strong>${day.time_zone ? ` (local day, ${escapeHtml(day.time_zone)})` : ''} · model <span id="model-version">${escapeHtml(day.model_version)}</span> · data up to ${escapeHtml(day.last_data_day)}<br>
 <span id="counts">${day.cells.length} cells · warnings ${counts}</span> · click a cell for its numbers</div>
 <div id="map"></div>
 <script type="application/json" id="scores">${data}</script>

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { Config } from '../config/schema.ts';
+import { MANIFEST_FILE, type FeatureManifest } from '../features/build.ts';
 import { loadFeatureMatrix } from '../features/load.ts';
 import { readGrid } from '../grid/io.ts';
 import { selectBackend } from '../model/backend.ts';
@@ -9,6 +10,7 @@ import { loadModel } from '../model/io.ts';
 import { modelDir, readChampion } from '../model/registry.ts';
 import { featureReference } from '../model/scaler.ts';
 import { addDays, isValidDay } from '../util/days.ts';
+import { readJson } from '../util/files.ts';
 import { InputDataError, UsageError } from '../util/errors.ts';
 import type { Logger } from '../util/log.ts';
 import { publishScores, type PublishManifest } from './publish.ts';
@@ -40,6 +42,8 @@ export async function runScore(config: Config, options: RunScoreOptions, log: Lo
   if (!existsSync(parquet)) throw new InputDataError(`${parquet}: no feature table; run \`firerisk features\` first`);
   const days = Array.from({ length: options.days }, (_, k) => addDays(options.date, k));
   const matrix = await loadFeatureMatrix(parquet, { fromDay: addDays(options.date, -HISTORY_DAYS), toDay: days[days.length - 1], featureNames: fitted.featureNames });
+  const manifestPath = join(outRoot, 'features', MANIFEST_FILE);
+  const timeZone = existsSync(manifestPath) ? readJson<Partial<FeatureManifest>>(manifestPath).time_zone : undefined;
   log.info('scoring', { days: days.join(','), cells: grid.cells.length, model: champion.model_id, backend });
   const scored = await scoreDays({
     grid,
@@ -48,6 +52,7 @@ export async function runScore(config: Config, options: RunScoreOptions, log: Lo
     model: { modelVersion: champion.model_id, featureNames: fitted.featureNames, featureMeans: featureReference(fitted.scaler), predict: (m) => predictRates(fitted, m) },
     days,
     score: config.score,
+    ...(timeZone ? { timeZone } : {}),
   });
   const outDir = join(outRoot, 'scores');
   const manifest = await publishScores(scored, outDir);

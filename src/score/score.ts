@@ -45,6 +45,8 @@ export interface ScoredDay {
   day: string;
   /** Last day whose observations the features used. */
   last_data_day: string;
+  /** IANA zone the local days are days of, when the feature table recorded it. */
+  time_zone?: string;
   model_version: string;
   grid: GridDefinition;
   warning_rule: WarningRule;
@@ -73,6 +75,7 @@ export interface ScoreDayInput {
   driversCount: number;
   modelVersion: string;
   lastDataDay: string;
+  timeZone?: string;
   flags?: FeedFlags;
   driverOptions?: DriverOptions;
 }
@@ -169,6 +172,7 @@ export async function scoreDay(input: ScoreDayInput): Promise<ScoredDay> {
   return {
     day: input.day,
     last_data_day: input.lastDataDay,
+    ...(input.timeZone ? { time_zone: input.timeZone } : {}),
     model_version: input.modelVersion,
     grid: input.grid,
     warning_rule: input.warning,

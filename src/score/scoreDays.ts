@@ -25,6 +25,8 @@ export interface ScoreDaysInput {
   model: ScoringModel;
   days: string[];
   score: Pick<ScoreConfig, 'warning_mode' | 'warning_thresholds' | 'warning_shares' | 'drivers'>;
+  /** IANA zone of the feature table's local days (its manifest's time_zone), written into the published metadata. */
+  timeZone?: string;
 }
 
 /** Rows of `matrix` with exactly the model's feature columns, in the model's order. */
@@ -102,6 +104,7 @@ export async function scoreDays(input: ScoreDaysInput): Promise<ScoredDay[]> {
         driversCount: input.score.drivers,
         modelVersion: model.modelVersion,
         lastDataDay: isoDay(Math.min(d - 1, Number.isFinite(lastLabelled) ? lastLabelled : d - 1)),
+        ...(input.timeZone ? { timeZone: input.timeZone } : {}),
         flags,
       }),
     );

@@ -100,7 +100,7 @@ export function snapshot(dir: string): Map<string, Buffer> {
 
 export interface GeoJson {
   type: string;
-  metadata: { scored_date: string; model_version: string; cell_count: number };
+  metadata: { scored_date: string; time_zone?: string; model_version: string; cell_count: number };
   features: Array<{ properties: Record<string, unknown> }>;
 }
 

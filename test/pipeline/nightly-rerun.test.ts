@@ -61,6 +61,7 @@ describe('firerisk nightly on a small district', () => {
     expect(manifest.latest_day).toBe('2021-07-01');
     expect(manifest.model_version).toBe(champion);
     expect(latest.metadata.scored_date).toBe('2021-07-01');
+    expect(latest.metadata.time_zone).toBe('Asia/Shanghai');
     expect(latest.features).toHaveLength(cells);
     expect(stage(baseSummary, 'gate')!.report!.details!.decision).toBe('promoted');
     // The synthetic district lies in Beibei: Shanghai days and the Chinese calendar, found from its boundary.

@@ -69,6 +69,7 @@ export function tinyInput(overrides: Partial<ScoreDayInput> = {}): ScoreDayInput
     driversCount: 3,
     modelVersion: f.model_version,
     lastDataDay: f.last_data_day,
+    timeZone: 'Asia/Shanghai',
     flags: f.flags,
     ...overrides,
   };
