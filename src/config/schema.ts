@@ -70,6 +70,12 @@ export const modelSchema = z
       .max(16)
       .default(3)
       .describe('Networks trained from different random starts (and step orders) on the same rows, their log rates averaged into one saved model; training takes this many times longer. One network varies from seed to seed by several points of the backtest skill; three average most of that out.'),
+    train_threads: z
+      .number()
+      .int()
+      .min(0)
+      .default(0)
+      .describe('Worker threads that train ensemble members side by side: 0 = one per CPU core (os.availableParallelism()), never more than there are members; 1 = one member after another in the main thread. The trained weights are the same either way.'),
     activation: z.enum(['relu', 'elu']).default('relu').describe('Activation of the hidden layers of the MLP.'),
     learning_rate: z.number().positive().default(0.01),
     batch_size: z.number().int().positive().default(2048),

@@ -90,6 +90,16 @@ export function buildEnsemble(spec: NetworkSpec, size: number): Ensemble {
 }
 
 /**
+ * Member `member` of an ensemble of `spec` as a model of its own (own input, the same layers and
+ * names), so that it can be trained in a worker thread and its weights copied back into the ensemble.
+ */
+export function buildMemberNetwork(spec: NetworkSpec, member: number): tf.LayersModel {
+  const input = tf.input({ shape: [spec.inputs], name: 'features' });
+  const eta = memberEta(input, { ...spec, seed: memberSeed(spec.seed, member) }, memberPrefix(member));
+  return tf.model({ name: `firerisk_${spec.kind}_member_${member + 1}`, inputs: input, outputs: eta });
+}
+
+/**
  * The count network: standardised features in, η = log expected fires out (linear output; the Poisson
  * log link is applied by the loss and by prediction). See `memberEta` for the kinds.
  */

@@ -136,6 +136,21 @@ describe('fitModel on tiny seeded data', () => {
     expect(single.network.layers.map((l) => l.name).sort()).toEqual(['deep_out', 'eta', 'features', 'hidden_1', 'log_rate']);
   });
 
+  it('train_threads: members trained side by side on worker threads come out exactly as one after another', async () => {
+    const ensemble = { ...params, kind: 'wide_deep' as const, ensemble_members: 3, max_epochs: 3 };
+    const inOrder = await fitModel({ ...ensemble, train_threads: 1 }, train, valid, log);
+    const sideBySide = await fitModel({ ...ensemble, train_threads: 2 }, train, valid, log);
+    expect(log.lines.some((l) => /^ensemble member 3\/3 on a worker thread$/.test(l.message))).toBe(true);
+    expect(log.lines.some((l) => /^member 2\/3: epoch 1\/3$/.test(l.message))).toBe(true);
+    expect(sideBySide.summary.members).toEqual(inOrder.summary.members);
+    expect(Array.from(await predictRates(sideBySide, valid))).toEqual(Array.from(await predictRates(inOrder, valid)));
+    // The refit on training + validation rows goes through the same workers.
+    const refit = { ...ensemble, refit_with_validation: true };
+    const refitInOrder = await fitModel({ ...refit, train_threads: 1 }, train, valid, log);
+    const refitSideBySide = await fitModel({ ...refit, train_threads: 2 }, train, valid, log);
+    expect(Array.from(await predictRates(refitSideBySide, valid))).toEqual(Array.from(await predictRates(refitInOrder, valid)));
+  });
+
   it('ensemble_members: the balance correction shifts every member, so the ensemble keeps Σ predicted = Σ observed', async () => {
     const drifted = { ...valid, yFires: valid.yFires.map((y) => 2 * y) };
     const fitted = await fitModel({ ...params, ensemble_members: 2, balance_window: 'validation' }, train, drifted, log);
