@@ -4,7 +4,7 @@ import { selectRows, type FeatureMatrix } from '../features/matrix.ts';
 import { FireriskError, InputDataError } from '../util/errors.ts';
 import type { Logger } from '../util/log.ts';
 import type { Forecaster, PredictRates } from './types.ts';
-import { trainMembers, memberThreads } from './member-pool.ts';
+import { memberThreads, sharedFloat32, trainMembers } from './member-pool.ts';
 import { isInterceptLayer, meanPoissonDeviance, PREDICT_CHUNK_ROWS, predictEta, restore, snapshot, type EpochReport, type MemberJob, type ScaledRows, type TrainingRun } from './member.ts';
 import { buildEnsemble, memberSeed } from './network.ts';
 import { concatWeighted, isWeighted, negativeSubsample, subsampleRows } from './sampling.ts';
@@ -166,7 +166,8 @@ export async function fitModel(params: ModelParams, train: FeatureMatrix, valid:
   columnIndex(featureNames, validRows, 'validation matrix');
 
   const scaler = fitScaler(trainRows.X, p, weights, { logSkewness: params.log_skewness, logOffsetQuantile: params.log_offset_quantile });
-  const X = applyScaler(trainRows.X, p, scaler);
+  // Scaled rows live in shared memory: worker threads training members read them without a copy each.
+  const X = applyScaler(trainRows.X, p, scaler, undefined, sharedFloat32(n * p));
   let weightSum = 0;
   let weightedFires = 0;
   for (let i = 0; i < n; i++) {
@@ -208,7 +209,11 @@ export async function fitModel(params: ModelParams, train: FeatureMatrix, valid:
   // side by side on worker threads when there are several members and cores.
   const memberParams = ensemble.members.map((_, k) => ({ ...params, seed: memberSeed(params.seed, k) }));
   const threads = memberThreads(params.train_threads, ensemble.members.length);
-  const validScaled: ScaledRows = { X: applyScaler(validRows.X, validRows.featureNames.length, scaler, columnIndex(featureNames, validRows)), y: validRows.yFires, ...(validWeights ? { w: validWeights } : {}) };
+  const validScaled: ScaledRows = {
+    X: applyScaler(validRows.X, validRows.featureNames.length, scaler, columnIndex(featureNames, validRows), sharedFloat32(validRows.rows * p)),
+    y: validRows.yFires,
+    ...(validWeights ? { w: validWeights } : {}),
+  };
   const firstJobs: MemberJob[] = ensemble.members.map((member, k) => ({
     member: k,
     spec: spec(Math.log(meanRate)),
@@ -234,7 +239,7 @@ export async function fitModel(params: ModelParams, train: FeatureMatrix, valid:
     const validIndex = Uint32Array.from({ length: validRows.rows }, (_, i) => i);
     const merged = concatWeighted({ ...trainRows, sampleWeight: weights }, subsampleRows(validRows, validIndex, params.negative_rate, params.seed));
     const mergedScaler = fitScaler(merged.X, p, merged.sampleWeight, { logSkewness: params.log_skewness, logOffsetQuantile: params.log_offset_quantile });
-    const mergedX = applyScaler(merged.X, p, mergedScaler);
+    const mergedX = applyScaler(merged.X, p, mergedScaler, undefined, sharedFloat32(merged.rows * p));
     let w = 0;
     let fires = 0;
     for (let i = 0; i < merged.rows; i++) {

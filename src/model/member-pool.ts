@@ -20,6 +20,11 @@ type FromWorker =
   | { type: 'done'; result: MemberResult }
   | { type: 'failed'; message: string };
 
+/** A zeroed Float32Array in shared memory: posted to a worker thread, it is shared, not copied. */
+export function sharedFloat32(length: number): Float32Array {
+  return new Float32Array(new SharedArrayBuffer(length * Float32Array.BYTES_PER_ELEMENT));
+}
+
 /** Worker threads for `members` members: `configured` (0 = one per core), at most one per member. */
 export function memberThreads(configured: number, members: number): number {
   const wanted = configured === 0 ? availableParallelism() : configured;
