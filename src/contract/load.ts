@@ -11,7 +11,7 @@ import { readBoundary, createBoundaryTest } from './boundary.ts';
 import { holidayNoticeYears, holidaysForCountry } from './holidays.ts';
 import { describeLocale, districtCentres, resolveLocale } from './locale.ts';
 import { streamCsvTable, readParquetTable, EXTRA_FIELDS_COLUMN, type RawTable } from './readers.ts';
-import { badRowShare, createTableValidator, OUTSIDE_DISTRICT, validateTable, type RowTypes, type TableValidation, type TableValidator, type ValidationContext } from './validate.ts';
+import { absentColumnFills, badRowShare, createTableValidator, OUTSIDE_DISTRICT, validateTable, type RowTypes, type TableValidation, type TableValidator, type ValidationContext } from './validate.ts';
 
 /** Tables in reading order: zones before crowd_flow, so that zone ids can be checked. */
 const readingOrder: TableName[] = ['incidents', 'weather', 'zones', 'crowd_flow', 'facility_status', 'stations', 'pois', 'events', 'holidays'];
@@ -44,8 +44,8 @@ export function checkColumns(table: TableName, raw: Pick<RawTable, 'file' | 'col
       `${raw.file}: missing column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `'${c}'`).join(', ')} (required: ${spec.requiredColumns.join(', ')})`,
     );
   }
-  for (const [column, fill] of Object.entries((spec as TableSpec).fillWhenAbsent ?? {})) {
-    if (!present.has(column)) log?.warn(`${raw.file}: no '${column}' column: ${fill.effect}`);
+  for (const column of Object.keys(absentColumnFills(table, raw.columns))) {
+    log?.warn(`${raw.file}: no '${column}' column: ${(spec as TableSpec).fillWhenAbsent![column].effect}`);
   }
   const known = new Set(tableColumns(table));
   const unknown = raw.columns.filter((c) => c !== '' && c !== EXTRA_FIELDS_COLUMN && !known.has(c));
