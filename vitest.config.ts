@@ -6,6 +6,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 300_000,
     pool: 'forks',
+    globalSetup: ['test/support/temp-root.ts'],
     reporters: ['default', 'json'],
     outputFile: { json: 'out/test-results.json' },
   },
