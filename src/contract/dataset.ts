@@ -24,6 +24,8 @@ export interface TableReport {
   accepted: number;
   quarantined: number;
   reasons: Record<string, number>;
+  /** Timestamps without an offset, read as wall-clock time in the district's time zone. */
+  local_times?: number;
 }
 
 export interface ValidationReport {

@@ -10,7 +10,9 @@ import { boundaryFileName, tables, type TableName, type TableSpec } from './sche
 import { readBoundary, createBoundaryTest } from './boundary.ts';
 import { holidayNoticeYears, holidaysForCountry } from './holidays.ts';
 import { describeLocale, districtCentres, resolveLocale } from './locale.ts';
+import { instantColumns, localTimesToInstants } from './local-times.ts';
 import { streamCsvTable, readParquetTable, EXTRA_FIELDS_COLUMN, type RawTable } from './readers.ts';
+import { ZoneClock } from './zone-clock.ts';
 import { absentColumnFills, badRowShare, createTableValidator, OUTSIDE_DISTRICT, validateTable, type RowTypes, type TableValidation, type TableValidator, type ValidationContext } from './validate.ts';
 
 /** Tables in reading order: zones before crowd_flow, so that zone ids can be checked. */
@@ -176,6 +178,18 @@ export async function inspectDataset(dir: string, config: Config, log: Logger): 
   const locale = resolveLocale(config, districtCentres(boundary, incidents));
   log.info(describeLocale(locale));
   if (locale.timeZoneSource === 'fallback') log.warn(`no boundary and no incident location to look the time zone up from: local days are ${locale.timeZone} days (set timezone)`);
+  const clock = new ZoneClock(locale.timeZone);
+  const localTimes: Partial<Record<TableName, number>> = {
+    incidents: localTimesToInstants(incidents, instantColumns.incidents, clock),
+    facility_status: localTimesToInstants(typed.facility_status ?? [], instantColumns.facility_status, clock),
+    events: localTimesToInstants(typed.events ?? [], instantColumns.events, clock),
+  };
+  for (const report of reports) {
+    const rewritten = localTimes[report.table] ?? 0;
+    if (rewritten === 0) continue;
+    report.local_times = rewritten;
+    log.warn(`${report.file}: ${rewritten} timestamps without an offset read as wall-clock time in ${locale.timeZone}`);
+  }
   let holidays = typed.holidays;
   if (!holidays) {
     const years = yearsCovered(incidents, weather, locale.timeZone);

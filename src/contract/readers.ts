@@ -169,7 +169,7 @@ function cellExpression(column: string, type: string): string {
   const t = type.toUpperCase();
   if (t === 'TIMESTAMP WITH TIME ZONE') return `epoch_ms(${q})::DOUBLE`; // becomes an ISO instant in UTC below
   if (t === 'DATE') return `strftime(${q}, '%Y-%m-%d')`;
-  // A timestamp without zone is local time of unknown zone: rendered without offset, the contract rejects it.
+  // A timestamp without zone is wall-clock time: rendered without offset, it is read in the district's time zone.
   if (t.startsWith('TIMESTAMP')) return `strftime(${q}::TIMESTAMP, '%Y-%m-%dT%H:%M:%S')`;
   if (/^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL)/.test(t)) return `${q}::DOUBLE`;
   if (t === 'BOOLEAN' || t === 'VARCHAR') return q;

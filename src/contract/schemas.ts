@@ -6,8 +6,8 @@ import { z } from 'zod';
  * docs/data-contract.md describes the same tables for people; keep the two in step.
  *
  * Conventions: coordinates are WGS84 longitude/latitude in degrees; instants are ISO 8601 with an
- * offset (`2025-03-01T14:05:00+08:00`); days are local calendar days `YYYY-MM-DD` in the
- * configured time zone (default Asia/Shanghai).
+ * offset (`2025-03-01T14:05:00+08:00`), or without one in the district's time zone; days are local
+ * calendar days `YYYY-MM-DD` in that zone (configured, or looked up from the district's location).
  */
 
 const emptyToUndefined = (value: unknown) => (value === '' || value === null ? undefined : value);
@@ -22,10 +22,16 @@ const optionalNumber = (min?: number, max?: number) => z.preprocess(emptyToUndef
 const requiredString = z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), z.coerce.string().min(1, 'must not be empty'));
 const optionalString = z.preprocess(emptyToUndefined, z.coerce.string().trim().optional());
 
-/** An instant with an explicit offset; a timestamp without one is rejected, never guessed. */
+/** `2025-03-01 14:05` -> `2025-03-01T14:05`: database and spreadsheet exports put a space between date and time. */
+const withTimeSeparator = (text: string) => text.replace(/^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2})/, '$1T$2');
+
+/**
+ * An instant: ISO 8601 with an offset, or without one as local wall-clock time of the district's time
+ * zone (rewritten with that zone's offset once the zone is known: see local-times.ts).
+ */
 export const instant = z.preprocess(
-  (v) => (v instanceof Date ? v.toISOString() : typeof v === 'string' ? v.trim() : v),
-  z.iso.datetime({ offset: true, local: false, error: 'expected an ISO 8601 timestamp with offset, e.g. 2025-03-01T14:05:00+08:00' }),
+  (v) => (v instanceof Date ? v.toISOString() : typeof v === 'string' ? withTimeSeparator(v.trim()) : v),
+  z.iso.datetime({ offset: true, local: true, error: 'expected an ISO 8601 timestamp, e.g. 2025-03-01T14:05:00+08:00 (or 2025-03-01 14:05:00, local time)' }),
 );
 export const localDay = z.preprocess(
   (v) => (v instanceof Date ? v.toISOString().slice(0, 10) : typeof v === 'string' ? v.trim() : v),

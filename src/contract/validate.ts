@@ -72,7 +72,7 @@ export function reasonFor(issue: IssueLike, values: Record<string, unknown>): { 
   switch (issue.code) {
     case 'invalid_format':
       if (empty) return { column, reason: `empty required cell: ${col}` };
-      if (issue.format === 'datetime') return { column, reason: `unparseable timestamp: ${col} (expected ISO 8601 with offset, e.g. 2025-03-01T14:05:00+08:00)` };
+      if (issue.format === 'datetime') return { column, reason: `unparseable timestamp: ${col} (expected ISO 8601, e.g. 2025-03-01T14:05:00+08:00, or 2025-03-01 14:05:00 in local time)` };
       if (issue.format === 'date') return { column, reason: `unparseable day: ${col} (expected YYYY-MM-DD)` };
       return { column, reason: `bad format: ${col} (${issue.message})` };
     case 'invalid_value':

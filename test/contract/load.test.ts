@@ -116,6 +116,24 @@ I1,2025-01-01T10:00:00+08:00,106.43,29.82,fire
     expect(partial.report.quarantine[0]).toMatchObject({ row: 1, column: 'rel_humidity_pct' });
   });
 
+  it('reads timestamps without an offset as wall-clock time in the zone of the district, and says how many', async () => {
+    const local = `incident_id,reported_at,lon,lat,category
+I1,2024-12-31 23:30:00,106.43,29.82,fire
+I2,2025-02-01T15:00,106.44,29.83,rescue
+I3,2025-03-02T09:00:00Z,106.45,29.84,assistance
+`;
+    const log = createMemoryLogger();
+    const data = await loadDataset(dataset({ 'incidents.csv': local, 'weather.csv': weather, 'boundary.geojson': boundary }), config, log);
+    expect(data.incidents.map((r) => r.reported_at)).toEqual(['2024-12-31T23:30:00+08:00', '2025-02-01T15:00:00+08:00', '2025-03-02T09:00:00Z']);
+    expect(data.report.tables.find((t) => t.table === 'incidents')).toMatchObject({ accepted: 3, local_times: 2 });
+    expect(log.lines.filter((l) => l.level === 'warn').map((l) => l.message)).toContain('incidents.csv: 2 timestamps without an offset read as wall-clock time in Asia/Shanghai');
+    // Elsewhere the zone of the place, or the one configured.
+    const newYork = await loadDataset(dataset({ 'incidents.csv': 'incident_id,reported_at,lon,lat,category\nI1,2025-07-04 21:30:00,-74.0,40.7,fire\n', 'weather.csv': weather }), config, createMemoryLogger());
+    expect(newYork.incidents[0].reported_at).toBe('2025-07-04T21:30:00-04:00');
+    const configured = await loadDataset(dataset({ 'incidents.csv': local, 'weather.csv': weather }), { ...config, timezone: 'UTC' }, createMemoryLogger());
+    expect(configured.incidents[0].reported_at).toBe('2024-12-31T23:30:00+00:00');
+  });
+
   it('an unreadable file, an empty file and a broken boundary are one-line errors naming the file', async () => {
     const dir = dataset({ 'weather.csv': weather });
     mkdirSync(join(dir, 'incidents.csv'));
@@ -168,6 +186,19 @@ I1,2025-01-01T10:00:00+08:00,106.43,29.82,fire
     expect(instantMs(fromParquet.incidents)).toEqual(instantMs(fromCsv.incidents));
     expect(fromParquet.weather).toEqual(fromCsv.weather);
     expect(fromParquet.report.tables[0].file).toBe('incidents.parquet');
+  });
+
+  it('a Parquet TIMESTAMP without zone is wall-clock time in the district, like CSV text without an offset', async () => {
+    const dir = dataset({ 'weather.csv': weather, 'boundary.geojson': boundary });
+    const db = await DuckDBInstance.create(':memory:');
+    const connection = await db.connect();
+    await connection.run(`COPY (SELECT 'I1' AS incident_id, TIMESTAMP '2024-12-31 23:30:00' AS reported_at, 106.43 AS lon, 29.82 AS lat, 'fire' AS category)
+      TO '${join(dir, 'incidents.parquet').replaceAll("'", "''")}' (FORMAT parquet)`);
+    connection.closeSync();
+    db.closeSync();
+    const data = await loadDataset(dir, config, createMemoryLogger());
+    expect(data.incidents[0].reported_at).toBe('2024-12-31T23:30:00+08:00');
+    expect(data.report.tables[0]).toMatchObject({ file: 'incidents.parquet', accepted: 1, local_times: 1 });
   });
 });
 

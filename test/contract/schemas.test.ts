@@ -6,7 +6,7 @@ const cases: Record<TableName, { good: Record<string, string>; bad: Array<[strin
   incidents: {
     good: { incident_id: 'I1', reported_at: '2025-03-01T14:05:00+08:00', lon: '106.43', lat: '29.82', category: 'Fire', cause: '', property_type: 'residential', loss_cny: '', deaths: '0', injuries: '1' },
     bad: [
-      ['reported_at', { reported_at: '2025-03-01 14:05:00' }],
+      ['reported_at', { reported_at: '2025-03-01 2:05 pm' }],
       ['category', { category: 'explosion' }],
       ['lat', { lat: '129.8' }],
       ['deaths', { deaths: '-1' }],

@@ -24,7 +24,7 @@ I1,2025-03-01T14:05:00+08:00,106.43,29.82,fire,electrical,residential,1200,0,0
 I2,2025-03-01T15:00:00+08:00,106.44,29.83,rescue,,other,,,
 I1,2025-03-02T09:00:00+08:00,106.45,29.84,fire,,residential,0,0,0
 I3,2025-03-02T09:00:00+08:00,107.90,29.84,fire,,residential,0,0,0
-I4,2025-03-02 09:00,106.45,29.84,fire,,residential,0,0,0
+I4,2025-03-02 9am,106.45,29.84,fire,,residential,0,0,0
 I5,2025-03-02T09:00:00+08:00,106.45,29.84,explosion,,residential,0,0,0
 I6,2025-03-02T09:00:00+08:00,106.45,29.84,fire,,residential,0,0
 I7,2025-03-02T09:00:00+08:00,,29.84,fire,,residential,0,0,0
@@ -43,7 +43,7 @@ describe('validateTable: incidents', () => {
     expect(result.quarantine.map((q) => [q.row, q.column, q.reason])).toEqual([
       [3, 'incident_id', 'duplicate key: incident_id'],
       [4, 'lon', OUTSIDE_DISTRICT],
-      [5, 'reported_at', 'unparseable timestamp: reported_at (expected ISO 8601 with offset, e.g. 2025-03-01T14:05:00+08:00)'],
+      [5, 'reported_at', 'unparseable timestamp: reported_at (expected ISO 8601, e.g. 2025-03-01T14:05:00+08:00, or 2025-03-01 14:05:00 in local time)'],
       [6, 'category', 'unknown category: category (expected one of fire, rescue, assistance, other)'],
       [7, null, 'wrong number of fields (expected 10)'],
       [8, 'lon', 'empty required cell: lon'],
