@@ -22,6 +22,7 @@ import { loadTestPeriodOracle, planBacktest } from '../src/evaluate/run.ts';
 import { loadFeatureMatrix } from '../src/features/load.ts';
 import type { FeatureMatrix } from '../src/features/matrix.ts';
 import { readGrid } from '../src/grid/io.ts';
+import { isoDay } from '../src/util/days.ts';
 import { selectBackend } from '../src/model/backend.ts';
 import { modelTrainer } from '../src/model/fit.ts';
 import { trainingWindows } from '../src/model/windows.ts';
@@ -53,7 +54,14 @@ const config = loadConfig(values.config);
 const log = createLogger({ quiet: true });
 await selectBackend(config.model.backend, createLogger());
 
-const full = await loadFeatureMatrix(values.features);
+const grid = readGrid(values.grid);
+const geometry = cellGeometryFromGrid(grid);
+const plan = await planBacktest(values.features, config);
+// The rows `firerisk evaluate` reads: every row from the first validation window on, before it the fires and
+// the zeros the training windows keep (unless a variant samples zeros otherwise, which needs every row).
+const samplesAlike = variants.every((v) => (v.model.negative_rate ?? config.model.negative_rate) === config.model.negative_rate && (v.model.seed ?? config.model.seed) === config.model.seed);
+const denseFrom = plan.months[0].fromDay - config.model.validation_days;
+const full = await loadFeatureMatrix(values.features, samplesAlike ? { negativeRate: config.model.negative_rate, seed: config.model.seed, subsampleBefore: isoDay(denseFrom) } : {});
 for (const variant of variants) {
   const unknown = variant.drop.filter((name) => !full.featureNames.includes(name));
   if (unknown.length > 0) {
@@ -61,9 +69,6 @@ for (const variant of variants) {
     process.exit(2);
   }
 }
-const grid = readGrid(values.grid);
-const geometry = cellGeometryFromGrid(grid);
-const plan = await planBacktest(values.features, config);
 const oracle = await loadTestPeriodOracle(plan, grid, values.data);
 
 /** The matrix without the named feature columns. */
