@@ -33,8 +33,11 @@ export const instant = z.preprocess(
   (v) => (v instanceof Date ? v.toISOString() : typeof v === 'string' ? withTimeSeparator(v.trim()) : v),
   z.iso.datetime({ offset: true, local: true, error: 'expected an ISO 8601 timestamp, e.g. 2025-03-01T14:05:00+08:00 (or 2025-03-01 14:05:00, local time)' }),
 );
+/** `2025-03-01 00:00:00` -> `2025-03-01`: a day exported through a timestamp type carries a midnight time; any other time is not a day. */
+const withoutMidnight = (text: string) => text.replace(/^(\d{4}-\d{2}-\d{2})[T ]00:00(?::00(?:\.0+)?)?$/, '$1');
+
 export const localDay = z.preprocess(
-  (v) => (v instanceof Date ? v.toISOString().slice(0, 10) : typeof v === 'string' ? v.trim() : v),
+  (v) => (v instanceof Date ? v.toISOString().slice(0, 10) : typeof v === 'string' ? withoutMidnight(v.trim()) : v),
   z.iso.date({ error: 'expected a day YYYY-MM-DD' }),
 );
 const optionalLocalDay = z.preprocess(emptyToUndefined, localDay.optional());

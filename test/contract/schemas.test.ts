@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tables, type TableName } from '../../src/contract/schemas.ts';
+import { localDay, tables, type TableName } from '../../src/contract/schemas.ts';
 
 /** One good row and bad rows (with the column zod blames) per table, as CSV cells (strings). */
 const cases: Record<TableName, { good: Record<string, string>; bad: Array<[string, Record<string, string>]> }> = {
@@ -87,5 +87,11 @@ describe('table schemas', () => {
 
   it('crowd_flow accepts lon/lat instead of zone_id', () => {
     expect(tables.crowd_flow.schema.safeParse({ date: '2025-03-01', zone_id: '', lon: '106.4', lat: '29.8', population: '10' }).success).toBe(true);
+  });
+
+  it('a day may carry a midnight time (a date exported through a timestamp type), but no other time', () => {
+    for (const text of ['2025-03-01', '2025-03-01 00:00:00', '2025-03-01T00:00', ' 2025-03-01T00:00:00.000 ']) expect(localDay.parse(text), text).toBe('2025-03-01');
+    for (const text of ['2025-03-01 08:00:00', '2025-03-01T00:00:00Z', '2025-03-01T00:00:00+08:00', '2025/03/01', '2025-02-30 00:00:00']) expect(localDay.safeParse(text).success, text).toBe(false);
+    expect(tables.weather.schema.parse({ ...cases.weather.good, date: '2025-03-01 00:00:00' }).date).toBe('2025-03-01');
   });
 });
