@@ -47,7 +47,7 @@ export const gridSchema = z
 export const featuresSchema = z
   .object({
     from: z.iso.date().optional().describe('First feature day; default: 365 days after the first incident day, so that yearly counts are complete.'),
-    to: z.iso.date().optional().describe('Last feature day; default: the last day with weather (forecasts included).'),
+    to: z.iso.date().optional().describe('Last feature day; default: the last day with weather (forecasts included), and at least the day after the last data (incidents or observed weather), whose weather is then carried forward and flagged.'),
     memory_limit: z.string().default('4GB').describe('DuckDB memory_limit for the feature query.'),
     threads: z.number().int().positive().optional().describe('DuckDB threads (default: all cores).'),
     chunk_cell_days: z

@@ -190,7 +190,14 @@ export async function buildFeatures(dataset: Dataset, grid: Grid, options: Featu
   const lastObservedDay = observedDays.length ? Math.max(...observedDays) : Number.NEGATIVE_INFINITY;
 
   const fromIso = options.from ?? config.features.from ?? (staged.historyStartDay !== null ? isoDay(staged.historyStartDay + 365) : isoDay(firstWeatherDay));
-  const toIso = options.to ?? config.features.to ?? isoDay(lastWeatherDay);
+  // By default the table reaches the day after the last data (the day the nightly run scores) even when the
+  // weather has no forecast row for it: that day then takes the last weather carried forward, like any gap.
+  const lastDataDay = Math.max(staged.lastIncidentDay ?? Number.NEGATIVE_INFINITY, lastObservedDay);
+  const defaultToDay = Number.isFinite(lastDataDay) ? Math.max(lastWeatherDay, lastDataDay + 1) : lastWeatherDay;
+  const toIso = options.to ?? config.features.to ?? isoDay(defaultToDay);
+  if (toIso === isoDay(defaultToDay) && defaultToDay > lastWeatherDay) {
+    log.warn(`features: no weather row for ${isoDay(defaultToDay)}, the day after the last data (the day a nightly run scores): the weather of ${isoDay(lastWeatherDay)} is carried forward and flagged (flag_weather_imputed); forecast rows (is_forecast = true) would give it its own`);
+  }
   const fromDay = dayNumber(fromIso);
   const toDay = dayNumber(toIso);
   if (fromDay > toDay) throw new UsageError(`features: --from ${fromIso} is after --to ${toIso}`);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { build } from './helpers.ts';
+import { build, readParquet, tempOut, testConfig } from './helpers.ts';
+import { buildFeatures } from '../../src/features/build.ts';
+import { createMemoryLogger } from '../../src/util/log.ts';
 import type { DistrictLocale } from '../../src/contract/locale.ts';
 import { dataset, incident, tinyGrid, weatherRow } from './tiny.ts';
 
@@ -50,6 +52,27 @@ describe('weather features', () => {
     expect(b.at(0, '2024-01-05')).toMatchObject({ temp_max_c: 25, flag_weather_forecast: true });
     expect(b.result.manifest.imputed.flag_weather_imputed).toBe(2); // one day x two cells
     expect(b.result.manifest.imputed.flag_weather_forecast).toBe(2);
+  });
+
+  it('reaches the day after the last data without a forecast row for it: the last weather carried forward, flagged, with a warning', async () => {
+    const weather = [weatherRow('2024-01-01', { temp_max_c: 10 }), weatherRow('2024-01-02', { temp_max_c: 12 })];
+    const log = createMemoryLogger();
+    const result = await buildFeatures(dataset({ incidents, weather }), grid, { from: '2024-01-01', outDir: tempOut(), config: testConfig() }, log);
+    const rows = await readParquet(result.parquetPath);
+    expect([...new Set(rows.map((r) => r.day))]).toEqual(['2024-01-01', '2024-01-02', '2024-01-03']);
+    expect(rows.filter((r) => r.day === '2024-01-03')).toMatchObject([
+      { cell_index: 0, temp_max_c: 12, flag_weather_imputed: true, y_fires: null },
+      { cell_index: 1, temp_max_c: 12, flag_weather_imputed: true, y_fires: null },
+    ]);
+    expect(log.lines.filter((l) => l.level === 'warn').map((l) => l.message)).toContain(
+      'features: no weather row for 2024-01-03, the day after the last data (the day a nightly run scores): the weather of 2024-01-02 is carried forward and flagged (flag_weather_imputed); forecast rows (is_forecast = true) would give it its own',
+    );
+    // With a forecast for that day, nothing is carried and nothing said.
+    const forecastLog = createMemoryLogger();
+    const withForecast = await buildFeatures(dataset({ incidents, weather: [...weather, weatherRow('2024-01-03', { temp_max_c: 20, is_forecast: true })] }), grid, { from: '2024-01-01', outDir: tempOut(), config: testConfig() }, forecastLog);
+    const forecastRows = await readParquet(withForecast.parquetPath);
+    expect(forecastRows.filter((r) => r.day === '2024-01-03').map((r) => r.temp_max_c)).toEqual([20, 20]);
+    expect(forecastLog.lines.some((l) => l.message.startsWith('features: no weather row'))).toBe(false);
   });
 });
 
