@@ -202,7 +202,7 @@ export async function buildFeatures(dataset: Dataset, grid: Grid, options: Featu
   const toDay = dayNumber(toIso);
   if (fromDay > toDay) throw new UsageError(`features: --from ${fromIso} is after --to ${toIso}`);
   const historyStart = staged.historyStartDay ?? fromDay;
-  const labelUntil = Math.max(staged.lastIncidentDay ?? Number.NEGATIVE_INFINITY, lastObservedDay, fromDay - 1);
+  const labelUntil = Math.max(lastDataDay, fromDay - 1);
   for (const [table, n] of Object.entries(staged.outOfGrid)) if (n > 0) log.warn(`features: ${n} ${table} records outside the grid (counted in the manifest, not used)`);
 
   // Day tables cover the history buffer and the weather before it.
