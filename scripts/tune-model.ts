@@ -20,7 +20,7 @@ import { runBacktest } from '../src/evaluate/backtest.ts';
 import { cellGeometryFromGrid } from '../src/evaluate/history.ts';
 import { loadTestPeriodOracle, planBacktest } from '../src/evaluate/run.ts';
 import { loadFeatureMatrix } from '../src/features/load.ts';
-import type { FeatureMatrix } from '../src/features/matrix.ts';
+import { selectColumns } from '../src/features/matrix.ts';
 import { readGrid } from '../src/grid/io.ts';
 import { isoDay } from '../src/util/days.ts';
 import { selectBackend } from '../src/model/backend.ts';
@@ -71,19 +71,10 @@ for (const variant of variants) {
 }
 const oracle = await loadTestPeriodOracle(plan, grid, values.data);
 
-/** The matrix without the named feature columns. */
-function withoutColumns(matrix: FeatureMatrix, drop: string[]): FeatureMatrix {
-  const keep = matrix.featureNames.map((name, j) => (drop.includes(name) ? -1 : j)).filter((j) => j >= 0);
-  const p = matrix.featureNames.length;
-  const X = new Float32Array(matrix.rows * keep.length);
-  for (let i = 0; i < matrix.rows; i++) for (let k = 0; k < keep.length; k++) X[i * keep.length + k] = matrix.X[i * p + keep[k]];
-  return { ...matrix, featureNames: keep.map((j) => matrix.featureNames[j]), X };
-}
-
 for (const variant of variants) {
   const started = Date.now();
   const params = modelSchema.parse({ ...config.model, ...variant.model });
-  const matrix = variant.drop.length > 0 ? withoutColumns(full, variant.drop) : full;
+  const matrix = variant.drop.length > 0 ? selectColumns(full, full.featureNames.filter((name) => !variant.drop.includes(name))) : full;
   const result = await runBacktest({
     matrix,
     geometry,

@@ -108,6 +108,12 @@ export const modelSchema = z
     log_skewness: z.number().positive().nullable().default(1).describe('A feature whose training-window values are non-negative with skewness above this is fed as log(x + c) (kept only when that does not raise the skewness); null = no transform. Chosen on the training window and stored with the scaler.'),
     log_offset_quantile: z.number().gt(0).lt(1).default(0.05).describe('The offset c of log(x + c): this quantile of the feature\'s positive training values (1 for counts; a small rate for rates).'),
     balance_window: z.enum(['train', 'validation']).default('train').describe('Window on which the intercept is shifted after training so that predicted fires = observed fires: the training window, or the validation window (the most recent labelled days: follows a drift of the overall level).'),
+    exclude_features: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        'Feature columns the model does not use (names as in features.manifest.json), e.g. the fire-weather codes where they over-react: training, the backtest and its feature importance leave them out; a name the feature table lacks is warned about and ignored.',
+      ),
     dropout: z.number().min(0).lt(1).default(0).describe('Dropout rate after each hidden layer (training only).'),
     weight_averaging: z.number().min(0).lt(1).default(0.99).describe('Decay of the exponential moving average of the weights over the steps, used for validation and kept as the model (0 = off, last iterate).'),
     backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto').describe('auto: tfjs-node if installed, else WASM, else CPU.'),

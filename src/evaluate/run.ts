@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/schema.ts';
-import { labelledDayRange, loadFeatureMatrix } from '../features/load.ts';
+import { labelledDayRange, loadFeatureMatrix, warnNotExcluded } from '../features/load.ts';
 import type { Grid } from '../grid/types.ts';
 import { readGrid } from '../grid/io.ts';
 import { createCellLocator } from '../grid/locate.ts';
@@ -67,7 +67,8 @@ export async function evaluateFromFiles(request: EvaluateRequest): Promise<{ res
   // the subsampled zeros, chosen by the rule trainingWindows applies), so memory follows the test period,
   // not the length of the history.
   const denseFrom = plan.months[0].fromDay - config.model.validation_days;
-  const matrix = await loadFeatureMatrix(featuresPath, { negativeRate: config.model.negative_rate, seed: config.model.seed, subsampleBefore: isoDay(denseFrom) });
+  const matrix = await loadFeatureMatrix(featuresPath, { negativeRate: config.model.negative_rate, seed: config.model.seed, subsampleBefore: isoDay(denseFrom), exclude: config.model.exclude_features });
+  warnNotExcluded(matrix.notExcluded, featuresPath, log);
   log.info('features loaded', { rows: matrix.rows, features: matrix.featureNames.length, every_row_from: isoDay(denseFrom), seconds: (Date.now() - started) / 1000 });
   let maxCell = -1;
   for (let i = 0; i < matrix.rows; i++) if (matrix.cellIndex[i] > maxCell) maxCell = matrix.cellIndex[i];

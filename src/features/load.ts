@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { dayNumber } from '../util/days.ts';
 import { InputDataError } from '../util/errors.ts';
+import type { Logger } from '../util/log.ts';
 import { sqlString } from './duck.ts';
 import { cellDayUniform, type FeatureMatrix } from './matrix.ts';
 
@@ -25,6 +26,8 @@ export interface LoadFeatureOptions {
   subsampleBefore?: string;
   /** Feature columns to read, in this order (default: every FLOAT column of the file). */
   featureNames?: string[];
+  /** With the default columns: these are not read (names the file lacks are listed in `notExcluded`). */
+  exclude?: readonly string[];
 }
 
 export interface LoadedFeatureMatrix extends FeatureMatrix {
@@ -32,6 +35,8 @@ export interface LoadedFeatureMatrix extends FeatureMatrix {
   sampleWeight?: Float32Array;
   /** Flag columns by name without the `flag_` prefix (1 = set), one value per row. */
   flags: Record<string, Uint8Array>;
+  /** Names in `exclude` that are no feature column of the file (nothing was left out for them). */
+  notExcluded: string[];
 }
 
 class Growable<T extends Float32Array | Int32Array | Uint8Array> {
@@ -50,6 +55,11 @@ class Growable<T extends Float32Array | Int32Array | Uint8Array> {
   finish(): T {
     return (this.length === this.data.length ? this.data : this.data.slice(0, this.length)) as T;
   }
+}
+
+/** The warning for `notExcluded`: a name in model.exclude_features that the feature table lacks. */
+export function warnNotExcluded(notExcluded: readonly string[], path: string, log: Pick<Logger, 'warn'>): void {
+  if (notExcluded.length > 0) log.warn(`model.exclude_features names ${notExcluded.join(', ')}, which ${path} has no column for; ignored`);
 }
 
 /** First and last day (day numbers) with labelled rows in a feature file; null when it has none. */
@@ -85,7 +95,10 @@ export async function loadFeatureMatrix(path: string, options: LoadFeatureOption
     const source = `read_parquet(${sqlString(path)})`;
     const described = (await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`)).getRowObjectsJS() as Array<{ column_name: string; column_type: string }>;
     const available = new Set(described.map((d) => d.column_name));
-    const featureNames = options.featureNames ?? described.filter((d) => d.column_type === 'FLOAT').map((d) => d.column_name);
+    const floatColumns = described.filter((d) => d.column_type === 'FLOAT').map((d) => d.column_name);
+    const exclude = new Set(options.featureNames ? [] : (options.exclude ?? []));
+    const featureNames = options.featureNames ?? floatColumns.filter((name) => !exclude.has(name));
+    const notExcluded = [...exclude].filter((name) => !floatColumns.includes(name));
     for (const name of featureNames) if (!available.has(name)) throw new InputDataError(`${path}: no feature column ${name}`);
     const flagNames = described.filter((d) => d.column_name.startsWith('flag_')).map((d) => d.column_name);
     const where: string[] = [];
@@ -190,6 +203,7 @@ export async function loadFeatureMatrix(path: string, options: LoadFeatureOption
       yFires: yFires.finish(),
       yAlarms: yAlarms.finish(),
       flags: Object.fromEntries(flagNames.map((f, j) => [f.slice('flag_'.length), flags[j].finish()])),
+      notExcluded,
     };
     if (weighted) matrix.sampleWeight = weight.finish();
     if (labelledOn) {

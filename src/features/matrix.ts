@@ -52,6 +52,21 @@ export function selectDays(matrix: FeatureMatrix, fromDay: number, toDay: number
   return selectRows(matrix, keep);
 }
 
+/** The named feature columns of a matrix, in that order (rows, labels and training weights unchanged). */
+export function selectColumns<M extends FeatureMatrix>(matrix: M, names: readonly string[]): M {
+  const position = new Map(matrix.featureNames.map((name, j) => [name, j]));
+  const source = names.map((name) => {
+    const j = position.get(name);
+    if (j === undefined) throw new Error(`feature matrix has no column ${name}`);
+    return j;
+  });
+  const p = matrix.featureNames.length;
+  const q = source.length;
+  const X = new Float32Array(matrix.rows * q);
+  for (let i = 0; i < matrix.rows; i++) for (let k = 0; k < q; k++) X[i * q + k] = matrix.X[i * p + source[k]];
+  return { ...matrix, featureNames: [...names], X };
+}
+
 /** Rows `rowIndices` of a matrix, in that order; training weights (`sampleWeight`) come along when present. */
 export function selectRows(matrix: FeatureMatrix & { sampleWeight?: Float32Array }, rowIndices: ArrayLike<number>): FeatureMatrix & { sampleWeight?: Float32Array } {
   const p = matrix.featureNames.length;

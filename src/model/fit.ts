@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Config } from '../config/schema.ts';
-import { selectRows, type FeatureMatrix } from '../features/matrix.ts';
+import { selectColumns, selectRows, type FeatureMatrix } from '../features/matrix.ts';
 import { FireriskError, InputDataError } from '../util/errors.ts';
 import type { Logger } from '../util/log.ts';
 import type { Forecaster, PredictRates } from './types.ts';
@@ -147,9 +147,11 @@ function balanceOutputBias(network: tf.LayersModel, scaledX: Float32Array, p: nu
  */
 export async function fitModel(params: ModelParams, train: FeatureMatrix, valid: FeatureMatrix, log: Logger, options: FitOptions = {}): Promise<FittedModel> {
   const started = performance.now();
-  const featureNames = [...train.featureNames];
+  const excluded = new Set(params.exclude_features);
+  const featureNames = train.featureNames.filter((name) => !excluded.has(name));
   const p = featureNames.length;
-  if (p === 0) throw new InputDataError('training matrix has no feature columns');
+  if (p === 0) throw new InputDataError(excluded.size > 0 ? 'training matrix has no feature columns besides model.exclude_features' : 'training matrix has no feature columns');
+  if (p < train.featureNames.length) train = selectColumns(train, featureNames);
 
   let trainRows = labelledRows(train);
   if (!isWeighted(trainRows) && params.negative_rate < 1) {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Config } from '../config/schema.ts';
-import { loadFeatureMatrix } from '../features/load.ts';
+import { loadFeatureMatrix, warnNotExcluded } from '../features/load.ts';
 import { dayNumber, isoDay } from '../util/days.ts';
 import { InputDataError, UsageError } from '../util/errors.ts';
 import type { Logger } from '../util/log.ts';
@@ -64,7 +64,8 @@ export async function runTrain(config: Config, options: RunTrainOptions, log: Lo
   const { trainWindow, validWindow } = windowDays(params, firstTestDay);
   const backend = await selectBackend(params.backend, log);
   const started = performance.now();
-  const train = await loadFeatureMatrix(featuresPath, { fromDay: isoDay(trainWindow.fromDay), toDay: isoDay(trainWindow.toDay), negativeRate: params.negative_rate, seed: params.seed });
+  const train = await loadFeatureMatrix(featuresPath, { fromDay: isoDay(trainWindow.fromDay), toDay: isoDay(trainWindow.toDay), negativeRate: params.negative_rate, seed: params.seed, exclude: params.exclude_features });
+  warnNotExcluded(train.notExcluded, featuresPath, log);
   const valid = await loadFeatureMatrix(featuresPath, { fromDay: isoDay(validWindow.fromDay), toDay: isoDay(validWindow.toDay), featureNames: train.featureNames });
   log.info('features read', { path: featuresPath, train_rows: train.rows, valid_rows: valid.rows, backend, seconds: Number(((performance.now() - started) / 1000).toFixed(1)) });
   const countLabelled = (m: { rows: number; yFires: Float32Array }) => m.yFires.reduce((n, y) => n + (Number.isFinite(y) ? 1 : 0), 0);

@@ -3,12 +3,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CrowdFlow, FacilityStatus, Incident, MajorEvent, Weather } from '../../src/contract/schemas.ts';
 import type { Dataset } from '../../src/contract/dataset.ts';
-import { loadFeatureMatrix } from '../../src/features/load.ts';
+import { loadFeatureMatrix, warnNotExcluded } from '../../src/features/load.ts';
+import { selectColumns } from '../../src/features/matrix.ts';
 import { build, tempOut, testConfig, withoutLabels } from './helpers.ts';
 import { dataset, incident, pointIn, tinyGrid, weatherRow } from './tiny.ts';
 import { dayNumber, dayRange } from '../../src/util/days.ts';
 import { defaultConfig } from '../../src/config/schema.ts';
 import { labelHistory } from '../../src/evaluate/history.ts';
+import { createMemoryLogger } from '../../src/util/log.ts';
 import { trainingWindows } from '../../src/model/windows.ts';
 
 const grid = tinyGrid(3, 3);
@@ -163,6 +165,19 @@ describe('loadFeatureMatrix', () => {
     expect(keptZeros).toBeGreaterThan(zeros * 0.15);
     expect(keptZeros).toBeLessThan(zeros * 0.45);
     for (let i = 0; i < sampled.rows; i++) expect(sampled.sampleWeight![i]).toBeCloseTo(sampled.yFires[i] > 0 ? 1 : 1 / 0.3, 5);
+  });
+
+  it('leaves out the excluded feature columns, and lists the excluded names the table lacks', async () => {
+    const b = await build(world(), grid, '2024-01-01', '2024-01-31');
+    const all = await loadFeatureMatrix(b.result.parquetPath);
+    expect(all.notExcluded).toEqual([]);
+    const without = await loadFeatureMatrix(b.result.parquetPath, { exclude: ['ffmc', 'alarms_30d', 'no_such_feature'] });
+    expect(without.featureNames).toEqual(all.featureNames.filter((name) => name !== 'ffmc' && name !== 'alarms_30d'));
+    expect(without.notExcluded).toEqual(['no_such_feature']);
+    expect(without).toEqual({ ...selectColumns(all, without.featureNames), notExcluded: ['no_such_feature'] });
+    const logged = createMemoryLogger();
+    warnNotExcluded(without.notExcluded, 'features.parquet', logged);
+    expect(logged.lines.map((r) => r.message)).toEqual(['model.exclude_features names no_such_feature, which features.parquet has no column for; ignored']);
   });
 
   it('reads zeros subsampled only before a day, so that training windows and the label history come out as from the full table', async () => {

@@ -100,6 +100,18 @@ describe('fitModel on tiny seeded data', () => {
     await expect(predictRates(fitted, missing)).rejects.toThrow(/lacks feature "x2"/);
   });
 
+  it('exclude_features: the model is fitted without those columns and predicts from tables with or without them', async () => {
+    const fitted = await fitModel({ ...params, exclude_features: ['x2', 'not_a_column'] }, train, valid, log);
+    expect(fitted.featureNames).toEqual(['x1']);
+    expect(fitted.network.inputs[0].shape).toEqual([null, 1]);
+    const withIt = await predictRates(fitted, valid);
+    const x2Changed = { ...valid, X: valid.X.map((v, k) => (k % 2 === 1 ? v + 100 : v)) };
+    expect(Array.from(await predictRates(fitted, x2Changed))).toEqual(Array.from(withIt));
+    const x1Only = { ...valid, featureNames: ['x1'], X: valid.X.filter((_, k) => k % 2 === 0) };
+    expect(Array.from(await predictRates(fitted, x1Only))).toEqual(Array.from(withIt));
+    await expect(fitModel({ ...params, exclude_features: ['x1', 'x2'] }, train, valid, log)).rejects.toThrow(/no feature columns besides model.exclude_features/);
+  });
+
   it('balance_window validation: the intercept follows the level of the validation window', async () => {
     // The validation window's fires doubled (a level drift after training): Σ predicted there = Σ observed.
     const drifted = { ...valid, yFires: valid.yFires.map((y) => 2 * y) };
