@@ -94,6 +94,13 @@ export const FEATURES: FeatureDescription[] = [
     'Heating season stand-in: Chongqing has no central heating, so the documented cold season December–February, when electric heaters and open fires are used.',
   ),
   f(
+    'trend_years',
+    'calendar',
+    'calendar',
+    'years',
+    'Years since 2000-01-01: lets the model follow a steady change of the overall level (fire counts falling year by year, a growing city) within its training window. The model clips every input to its training range, so days after the window are scored at the level the window ended with, never extrapolated.',
+  ),
+  f(
     'crowd_population',
     'crowd',
     'crowd_flow, zones',

@@ -97,6 +97,9 @@ describe('calendar features', () => {
     // 2024-01-31 is a Wednesday (weekday 3, Sunday = 0); day of year 31.
     expect(b.at(0, '2024-01-31').dow_sin).toBeCloseTo(Math.sin((2 * Math.PI * 3) / 7), 5);
     expect(b.at(0, '2024-01-31').doy_cos).toBeCloseTo(Math.cos((2 * Math.PI * 30) / 365.25), 5);
+    // 2000-01-01 to 2024-01-31: 24 years of which 6 leap years (2000 … 2020), then 30 days.
+    expect(b.at(0, '2024-01-31').trend_years).toBeCloseTo((24 * 365 + 6 + 30) / 365.25, 5);
+    expect(b.at(1, '2024-10-01').trend_years).toBe(b.at(0, '2024-10-01').trend_years);
   });
 
   it('south of the equator the cold season is June-August, and outside the lunar-new-year countries there is no Spring Festival', async () => {

@@ -3,6 +3,8 @@
 -- holiday table's flags, the Spring Festival period and the cold season (all from stg_calendar).
 -- The cold season is December–February (June–August south of the equator): in Chongqing, which has
 -- no central heating, the months when electric heaters and open fires are in use.
+-- trend_years counts years from a fixed day, not from the data's first day, so that adding older data
+-- changes no value already computed.
 CREATE OR REPLACE TABLE day_calendar AS
 SELECT
   c.day,
@@ -17,6 +19,7 @@ SELECT
   c.is_public_holiday::INTEGER AS is_public_holiday,
   c.is_adjusted_workday::INTEGER AS is_adjusted_workday,
   c.is_spring_festival::INTEGER AS is_spring_festival,
-  c.is_cold_season::INTEGER AS is_cold_season
+  c.is_cold_season::INTEGER AS is_cold_season,
+  (c.day - (DATE '2000-01-01' - DATE '1970-01-01')) / 365.25 AS trend_years
 FROM stg_calendar c
 WHERE c.day BETWEEN {{day_from}} AND {{day_to}};

@@ -117,7 +117,7 @@ SELECT
   fw.ffmc, fw.dmc, fw.dc, fw.isi, fw.bui, fw.fwi,
   -- calendar
   k.dow_sin, k.dow_cos, k.is_weekend, k.doy_sin, k.doy_cos, k.doy_sin2, k.doy_cos2,
-  k.is_public_holiday, k.is_adjusted_workday, k.is_spring_festival, k.is_cold_season,
+  k.is_public_holiday, k.is_adjusted_workday, k.is_spring_festival, k.is_cold_season, k.trend_years,
   -- crowd
   coalesce(cz.zone_weight * z.population_prev, 0) AS crowd_population,
   coalesce(z.population_anomaly, 0) AS crowd_anomaly,
