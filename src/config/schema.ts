@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_LOG_OFFSET_QUANTILE } from '../model/scaler.ts';
 import { isTimeZone } from '../util/days.ts';
 
 /**
@@ -106,7 +107,14 @@ export const modelSchema = z
     validation_days: z.number().int().positive().default(180).describe('Validation window (after the training window) for early stopping.'),
     seed: z.number().int().default(7),
     log_skewness: z.number().positive().nullable().default(1).describe('A feature whose training-window values are non-negative with skewness above this is fed as log(x + c) (kept only when that does not raise the skewness); null = no transform. Chosen on the training window and stored with the scaler.'),
-    log_offset_quantile: z.number().gt(0).lt(1).default(0.05).describe('The offset c of log(x + c): this quantile of the feature\'s positive training values (1 for counts; a small rate for rates).'),
+    log_offset_quantile: z
+      .number()
+      .gt(0)
+      .lt(1)
+      .default(DEFAULT_LOG_OFFSET_QUANTILE)
+      .describe(
+        "The offset c of log(x + c): this quantile of the feature's positive training values (the median: 1 for most counts; for an index or a rate, a typical value, so that values near 0 are not spread over many log units). On the synthetic district's backtest 0.05, 0.25 and 0.5 closed 46.3, 46.4 and 48.9 % of the oracle gap (PAI 5 % 13.93, 13.90, 14.05); one network on 190 m cells 29.9 % at 0.05, 30.4 % at 0.5.",
+      ),
     balance_window: z.enum(['train', 'validation']).default('train').describe('Window on which the intercept is shifted after training so that predicted fires = observed fires: the training window, or the validation window (the most recent labelled days: follows a drift of the overall level).'),
     exclude_features: z
       .array(z.string().min(1))

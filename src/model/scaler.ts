@@ -26,6 +26,13 @@ export interface Scaler {
   high?: number[];
 }
 
+/**
+ * Default quantile of a column's positive training values used as the offset c of log(x + c): the median.
+ * A low quantile (0.05 before 2026-11-29) made c tiny for indices with many values near 0 (FWI, ISI: c about
+ * 1e-4), so that 0.0001 and 0.2, both "no fire danger", lay ten log units apart, more than the whole summer range.
+ */
+export const DEFAULT_LOG_OFFSET_QUANTILE = 0.5;
+
 /** Standardised values are clipped to this many standard deviations, so a far outlier cannot blow up exp(η). */
 export const SCALED_CLIP = 10;
 
@@ -128,7 +135,7 @@ export function fitScaler(X: Float32Array, columns: number, weights?: Float32Arr
     const std = Array.from(raw.std, usableStd);
     return { mean: Array.from(raw.mean), std, ...standardisedRange(raw, raw.mean, std) };
   }
-  const quantile = options.logOffsetQuantile ?? 0.05;
+  const quantile = options.logOffsetQuantile ?? DEFAULT_LOG_OFFSET_QUANTILE;
   const offset = Array.from({ length: columns }, (_, j) => (raw.min[j] >= 0 && raw.skew[j] > threshold ? positiveQuantile(X, columns, rows, j, weights, quantile) : 0));
   const logged = moments(X, columns, rows, weights, (j, v) => (offset[j] > 0 ? Math.log(v + offset[j]) : v));
   const log_offset = offset.map((c, j) => (c > 0 && Math.abs(logged.skew[j]) <= Math.abs(raw.skew[j]) + 1e-9 ? c : 0));

@@ -34,7 +34,8 @@ describe('fitScaler / applyScaler', () => {
 
   it('log-transforms a non-negative right-skewed column chosen on the training rows, with a low positive quantile as offset', () => {
     // column a: 0, 0, 1, 9 (mean 2.5, m2 14.25, m3 60: skewness 60 / 14.25^1.5 = 1.115 > 1, non-negative);
-    // offset c = the lowest positive value (quantile 0.05 of {1, 9}) = 1 → log(x + 1): 0, 0, ln 2, ln 10.
+    // offset c = the default quantile (the median) of the positive values {1, 9}: 1, which already holds half
+    // the weight → log(x + 1): 0, 0, ln 2, ln 10.
     // column b: −1, 0, 1, 9 (a negative value) and c: 1, 2, 3, 4 (not skewed) stay raw.
     const X = Float32Array.from([0, -1, 1, 0, 0, 2, 1, 1, 3, 9, 9, 4]);
     const scaler = fitScaler(X, 3, undefined, { logSkewness: 1 });
