@@ -1,7 +1,7 @@
 /**
  * Compares model settings on the same rolling-origin backtest that `firerisk evaluate` runs, loading the
  * feature table, the grid and the oracle once. Each variant overrides parts of the `model` section of the
- * configuration and may drop feature columns; every variant is scored with the same baselines, oracle and
+ * configuration and may drop feature columns (`drop`: added to model.exclude_features); every variant is scored with the same baselines, oracle and
  * metrics as the report, so its figures match what `firerisk evaluate` would print with that setting.
  *
  *   npm run tune -- --variants variants.json [--features out/features/features.parquet] [--grid out/grid]
@@ -20,7 +20,6 @@ import { runBacktest } from '../src/evaluate/backtest.ts';
 import { cellGeometryFromGrid } from '../src/evaluate/history.ts';
 import { loadTestPeriodOracle, planBacktest } from '../src/evaluate/run.ts';
 import { loadFeatureMatrix } from '../src/features/load.ts';
-import { selectColumns } from '../src/features/matrix.ts';
 import { readGrid } from '../src/grid/io.ts';
 import { isoDay } from '../src/util/days.ts';
 import { selectBackend } from '../src/model/backend.ts';
@@ -73,10 +72,10 @@ const oracle = await loadTestPeriodOracle(plan, grid, values.data);
 
 for (const variant of variants) {
   const started = Date.now();
-  const params = modelSchema.parse({ ...config.model, ...variant.model });
-  const matrix = variant.drop.length > 0 ? selectColumns(full, full.featureNames.filter((name) => !variant.drop.includes(name))) : full;
+  const base = { ...config.model, ...variant.model };
+  const params = modelSchema.parse({ ...base, exclude_features: [...(base.exclude_features ?? []), ...variant.drop] });
   const result = await runBacktest({
-    matrix,
+    matrix: full,
     geometry,
     options: config.evaluate,
     trainer: modelTrainer(params, log),
