@@ -202,7 +202,7 @@ export const tables = {
     requiredColumns: ['incident_id', 'reported_at', 'lon', 'lat', 'category'],
     key: ['incident_id'],
     description: 'Historical alarms: one row per incident.',
-    fillWhenAbsent: { property_type: { value: 'other', effect: 'every incident counted as property type other (no feature uses it)' } },
+    fillWhenAbsent: { property_type: { value: 'other', effect: 'every incident counted as property type other, so no fire counts as outdoor (outdoor_fire_rate_eb is 0 everywhere)' } },
   },
   weather: {
     name: 'weather',

@@ -109,6 +109,11 @@ export function stageDataset(dataset: Dataset, grid: Grid, neighbours: number[][
       { name: 'cell_index', type: 'INTEGER', values: inc.keep.map((i) => incidentCells[i]) },
       { name: 'day', type: 'INTEGER', values: inc.keep.map((i) => incidentDays[i]) },
       { name: 'is_fire', type: 'BOOLEAN', values: inc.keep.map((i) => dataset.incidents[i].category === 'fire') },
+      {
+        name: 'is_outdoor_fire',
+        type: 'BOOLEAN',
+        values: inc.keep.map((i) => dataset.incidents[i].category === 'fire' && dataset.incidents[i].property_type === 'outdoor'),
+      },
     ],
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { build } from './helpers.ts';
+import type { Incident } from '../../src/contract/schemas.ts';
 import { dataset, incident, outsidePoint, tinyGrid, weatherDays } from './tiny.ts';
 
 // A 2 x 2 grid: cell 0 = r0c0, 1 = r0c1, 2 = r1c0, 3 = r1c1; every cell is a queen neighbour of the others.
@@ -68,6 +69,36 @@ describe('incident history features', () => {
     expect(b.at(0, '2024-01-06').nb_other_rate_eb).toBeCloseTo((0.6 / 9) * 365.25, 3);
     // The fire in cell 1 does not count as an other incident; fires are not overdispersed here (n = [0, 1, 0, 0]).
     expect(b.at(1, '2024-01-06').fire_rate_eb).toBeCloseTo((0.25 / 5) * 365.25, 3);
+  });
+
+  it('shrinks the long-run rate of outdoor fires with its own prior, counting fires of property type outdoor only', async () => {
+    const outdoor = (i: Incident): Incident => ({ ...i, property_type: 'outdoor' });
+    const ds = dataset({
+      incidents: [
+        outdoor(incident('2024-01-01', 0, 0)),
+        outdoor(incident('2024-01-05', 0, 0)),
+        incident('2024-01-02', 0, 1), // a fire in a building
+        outdoor(incident('2024-01-03', 1, 0, 'rescue')), // outdoors, but not a fire
+      ],
+      weather: weatherDays('2023-12-01', '2024-01-10'),
+    });
+    const b = await build(ds, grid, '2024-01-06', '2024-01-06');
+    // T = 5; outdoor fires n = [2, 0, 0, 0]: m = 0.1/day, v = 0.01, beta = 10, alpha = 1 (as for fires above).
+    expect(b.at(0, '2024-01-06').outdoor_fire_rate_eb).toBeCloseTo(0.2 * 365.25, 3);
+    expect(b.at(1, '2024-01-06').outdoor_fire_rate_eb).toBeCloseTo((1 / 15) * 365.25, 3);
+    expect(b.at(2, '2024-01-06').outdoor_fire_rate_eb).toBeCloseTo((1 / 15) * 365.25, 3);
+    // Cell 1's neighbours 0, 2, 3 hold 2 outdoor fires -> mean 2/3: (1 + 2/3)/15; cell 0's hold none.
+    expect(b.at(1, '2024-01-06').nb_outdoor_fire_rate_eb).toBeCloseTo(((1 + 2 / 3) / 15) * 365.25, 3);
+    expect(b.at(0, '2024-01-06').nb_outdoor_fire_rate_eb).toBeCloseTo((1 / 15) * 365.25, 3);
+  });
+
+  it('gives an outdoor fire rate of 0 everywhere when no fire burned outdoors', async () => {
+    const ds = dataset({
+      incidents: [incident('2024-01-01', 0, 0), incident('2024-01-02', 1, 1)],
+      weather: weatherDays('2023-12-01', '2024-01-10'),
+    });
+    const b = await build(ds, grid, '2024-01-04', '2024-01-04');
+    for (const c of [0, 1, 2, 3]) expect(b.at(c, '2024-01-04')).toMatchObject({ outdoor_fire_rate_eb: 0, nb_outdoor_fire_rate_eb: 0 });
   });
 
   it('uses the district mean when counts are not overdispersed', async () => {

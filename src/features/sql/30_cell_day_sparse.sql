@@ -2,7 +2,9 @@
 -- Key: (cell_index, day). Every column is a daily amount; the feature layer turns them into windows
 -- and running totals over a dense spine.
 --   fires, alarms              incidents of the cell that day (fire category / any category)
+--   outdoor_fires              fires of property type outdoor (vegetation, open land) that day
 --   nb_fires, nb_alarms        incidents of the cell's queen neighbours that day
+--   nb_outdoor_fires           outdoor fires of the queen neighbours that day
 --   bad_delta                  change in the number of devices in fault/offline/disabled state on
 --                              the day of the status event (the feature layer reads the running
 --                              total through d-1: the status as of the last event before d 00:00)
@@ -18,7 +20,7 @@
 -- are the one cell-level input read for day d itself (see the manifest).
 CREATE OR REPLACE TABLE cell_day_sparse AS
 WITH incident_day AS (
-  SELECT cell_index, day, count(*) FILTER (WHERE is_fire) AS fires, count(*) AS alarms
+  SELECT cell_index, day, count(*) FILTER (WHERE is_fire) AS fires, count(*) AS alarms, count(*) FILTER (WHERE is_outdoor_fire) AS outdoor_fires
   FROM stg_incidents GROUP BY cell_index, day
 ),
 device_steps AS (
@@ -36,27 +38,28 @@ event_day AS (
 ),
 series AS (
   SELECT cell_index, day, fires, alarms, 0 AS nb_fires, 0 AS nb_alarms, 0 AS bad_delta, 0 AS hydrant_bad_delta, 0 AS device_delta, 0 AS electrical_alarms,
-    0 AS monitor_alarm_delta, 0 AS nb_monitor_alarm_delta, 0.0 AS event_attendance, 0.0 AS nb_event_attendance
+    0 AS monitor_alarm_delta, 0 AS nb_monitor_alarm_delta, 0.0 AS event_attendance, 0.0 AS nb_event_attendance,
+    outdoor_fires, 0 AS nb_outdoor_fires
   FROM incident_day
   UNION ALL
-  SELECT n.neighbour_index, i.day, 0, 0, i.fires, i.alarms, 0, 0, 0, 0, 0, 0, 0.0, 0.0
+  SELECT n.neighbour_index, i.day, 0, 0, i.fires, i.alarms, 0, 0, 0, 0, 0, 0, 0.0, 0.0, 0, i.outdoor_fires
   FROM incident_day i JOIN stg_neighbours n ON n.cell_index = i.cell_index
   UNION ALL
   SELECT cell_index, day, 0, 0, 0, 0, bad - bad_before, CASE WHEN device_type = 'hydrant' THEN bad - bad_before ELSE 0 END, first_seen::INTEGER, 0,
-    in_alarm - in_alarm_before, 0, 0.0, 0.0
+    in_alarm - in_alarm_before, 0, 0.0, 0.0, 0, 0
   FROM device_steps
   UNION ALL
-  SELECT n.neighbour_index, d.day, 0, 0, 0, 0, 0, 0, 0, 0, 0, d.in_alarm - d.in_alarm_before, 0.0, 0.0
+  SELECT n.neighbour_index, d.day, 0, 0, 0, 0, 0, 0, 0, 0, 0, d.in_alarm - d.in_alarm_before, 0.0, 0.0, 0, 0
   FROM device_steps d JOIN stg_neighbours n ON n.cell_index = d.cell_index
   WHERE d.in_alarm <> d.in_alarm_before
   UNION ALL
-  SELECT cell_index, day, 0, 0, 0, 0, 0, 0, 0, electrical_alarms, 0, 0, 0.0, 0.0
+  SELECT cell_index, day, 0, 0, 0, 0, 0, 0, 0, electrical_alarms, 0, 0, 0.0, 0.0, 0, 0
   FROM stg_device_day WHERE electrical_alarms > 0
   UNION ALL
-  SELECT cell_index, day, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, attendance, 0.0
+  SELECT cell_index, day, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, attendance, 0.0, 0, 0
   FROM event_day
   UNION ALL
-  SELECT n.neighbour_index, e.day, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.0, e.attendance
+  SELECT n.neighbour_index, e.day, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.0, e.attendance, 0, 0
   FROM event_day e JOIN stg_neighbours n ON n.cell_index = e.cell_index
 )
 SELECT cell_index, day,
@@ -65,7 +68,8 @@ SELECT cell_index, day,
   sum(bad_delta)::INTEGER AS bad_delta, sum(hydrant_bad_delta)::INTEGER AS hydrant_bad_delta,
   sum(device_delta)::INTEGER AS device_delta, sum(electrical_alarms)::INTEGER AS electrical_alarms,
   sum(monitor_alarm_delta)::INTEGER AS monitor_alarm_delta, sum(nb_monitor_alarm_delta)::INTEGER AS nb_monitor_alarm_delta,
-  sum(event_attendance)::DOUBLE AS event_attendance, sum(nb_event_attendance)::DOUBLE AS nb_event_attendance
+  sum(event_attendance)::DOUBLE AS event_attendance, sum(nb_event_attendance)::DOUBLE AS nb_event_attendance,
+  sum(outdoor_fires)::INTEGER AS outdoor_fires, sum(nb_outdoor_fires)::INTEGER AS nb_outdoor_fires
 FROM series
 GROUP BY cell_index, day;
 
@@ -81,6 +85,7 @@ SELECT cell_index, day,
   sum(device_delta) OVER w AS c_devices, sum(electrical_alarms) OVER w AS c_electrical_alarms,
   sum(monitor_alarm_delta) OVER w AS c_monitors_alarm, sum(nb_monitor_alarm_delta) OVER w AS c_nb_monitors_alarm,
   sum(event_attendance) OVER w AS c_event_attendance, sum(nb_event_attendance) OVER w AS c_nb_event_attendance,
+  sum(outdoor_fires) OVER w AS c_outdoor_fires, sum(nb_outdoor_fires) OVER w AS c_nb_outdoor_fires,
   max(CASE WHEN fires > 0 THEN day END) OVER w AS last_fire_day
 FROM cell_day_sparse
 WINDOW w AS (PARTITION BY cell_index ORDER BY day ROWS UNBOUNDED PRECEDING);

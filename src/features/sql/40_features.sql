@@ -23,6 +23,7 @@ running AS (
     coalesce(r.c_devices, 0) AS c_devices, coalesce(r.c_electrical_alarms, 0) AS c_electrical_alarms,
     coalesce(r.c_monitors_alarm, 0) AS c_monitors_alarm, coalesce(r.c_nb_monitors_alarm, 0) AS c_nb_monitors_alarm,
     coalesce(r.c_event_attendance, 0) AS c_event_attendance, coalesce(r.c_nb_event_attendance, 0) AS c_nb_event_attendance,
+    coalesce(r.c_outdoor_fires, 0) AS c_outdoor_fires, coalesce(r.c_nb_outdoor_fires, 0) AS c_nb_outdoor_fires,
     r.last_fire_day
   FROM spine s
   ASOF LEFT JOIN cell_day_running r ON s.cell_index = r.cell_index AND s.day >= r.day
@@ -57,7 +58,9 @@ lagged AS (
     lag(c_electrical_alarms, 1) OVER w AS c_electrical_alarms_l1,
     lag(c_electrical_alarms, 8) OVER w AS c_electrical_alarms_l8,
     lag(c_monitors_alarm, 1) OVER w AS c_monitors_alarm_l1,
-    lag(c_nb_monitors_alarm, 1) OVER w AS c_nb_monitors_alarm_l1
+    lag(c_nb_monitors_alarm, 1) OVER w AS c_nb_monitors_alarm_l1,
+    lag(c_outdoor_fires, 1) OVER w AS c_outdoor_fires_l1,
+    lag(c_nb_outdoor_fires, 1) OVER w AS c_nb_outdoor_fires_l1
   FROM running
   WINDOW w AS (PARTITION BY cell_index ORDER BY day)
 ),
@@ -92,7 +95,9 @@ history AS (
     c_monitors_alarm_l1 AS monitors_in_alarm,
     c_nb_monitors_alarm_l1 AS nb_monitors_in_alarm,
     c_alarms_l1 - c_fires_l1 AS others_before_day,
-    c_nb_alarms_l1 - c_nb_fires_l1 AS nb_others_before_day
+    c_nb_alarms_l1 - c_nb_fires_l1 AS nb_others_before_day,
+    c_outdoor_fires_l1 AS outdoor_before_day,
+    c_nb_outdoor_fires_l1 AS nb_outdoor_before_day
   FROM lagged
   WHERE day BETWEEN {{chunk_from}} AND {{chunk_to}}
 )
@@ -112,6 +117,9 @@ SELECT
   365.25 * CASE WHEN p.beta_other IS NULL THEN p.m_other ELSE (p.m_other * p.beta_other + h.others_before_day) / (p.beta_other + p.exposure_days) END AS other_rate_eb,
   365.25 * CASE WHEN p.beta_other IS NULL OR s.n_neighbours = 0 THEN p.m_other
                 ELSE (p.m_other * p.beta_other + h.nb_others_before_day / s.n_neighbours) / (p.beta_other + p.exposure_days) END AS nb_other_rate_eb,
+  365.25 * CASE WHEN p.beta_outdoor IS NULL THEN p.m_outdoor ELSE (p.m_outdoor * p.beta_outdoor + h.outdoor_before_day) / (p.beta_outdoor + p.exposure_days) END AS outdoor_fire_rate_eb,
+  365.25 * CASE WHEN p.beta_outdoor IS NULL OR s.n_neighbours = 0 THEN p.m_outdoor
+                ELSE (p.m_outdoor * p.beta_outdoor + h.nb_outdoor_before_day / s.n_neighbours) / (p.beta_outdoor + p.exposure_days) END AS nb_outdoor_fire_rate_eb,
   -- weather
   w.temp_max_c, w.temp_min_c, w.rel_humidity_pct, w.wind_speed_ms, w.precip_mm, w.precip_7d_mm, w.dry_days, w.nesterov_index,
   fw.ffmc, fw.dmc, fw.dc, fw.isi, fw.bui, fw.fwi,
