@@ -92,6 +92,21 @@ describe('incident history features', () => {
     expect(b.at(0, '2024-01-06').nb_outdoor_fire_rate_eb).toBeCloseTo((1 / 15) * 365.25, 3);
   });
 
+  it('gives a cell without neighbours the prior mean as its neighbours\' rate', async () => {
+    // Cells (0, 0) and (0, 2) of a 1 x 3 grid: not neighbours of each other.
+    const row = tinyGrid(1, 3);
+    const apart = { ...row, definition: { ...row.definition, cell_count: 2 }, cells: row.cells.filter((c) => c.col !== 1).map((c, i) => ({ ...c, cell_index: i })) };
+    const ds = dataset({
+      incidents: [incident('2024-01-01', 0, 0), incident('2024-01-02', 0, 0), incident('2024-01-03', 0, 0)],
+      weather: weatherDays('2023-12-01', '2024-01-10'),
+    });
+    const b = await build(ds, apart, '2024-01-06', '2024-01-06');
+    // T = 5; n = [3, 0]: mean 1.5, var 2.25; m = 0.3/day, v = 0.75/25 = 0.03, beta = 10, alpha = 3.
+    expect(b.at(0, '2024-01-06').fire_rate_eb).toBeCloseTo((6 / 15) * 365.25, 3);
+    expect(b.at(1, '2024-01-06').fire_rate_eb).toBeCloseTo((3 / 15) * 365.25, 3);
+    for (const c of [0, 1]) expect(b.at(c, '2024-01-06').nb_fire_rate_eb).toBeCloseTo(0.3 * 365.25, 3);
+  });
+
   it('gives an outdoor fire rate of 0 everywhere when no fire burned outdoors', async () => {
     const ds = dataset({
       incidents: [incident('2024-01-01', 0, 0), incident('2024-01-02', 1, 1)],

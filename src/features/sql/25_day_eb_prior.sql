@@ -58,3 +58,9 @@ SELECT day, exposure_days,
   CASE WHEN var_o - mean_o > 1e-12 AND mean_o > 0
        THEN (mean_o / exposure_days) / ((var_o - mean_o) / pow(exposure_days, 2)) END AS beta_other
 FROM moments;
+
+-- A cell's long-run rate per year from a day's prior (m, beta, exposure) and its count n before the day:
+-- the posterior mean (alpha + n)/(beta + T) with alpha = m*beta; the prior mean m when the counts are
+-- not overdispersed (beta NULL) or the count is unknown (n NULL, e.g. a cell without neighbours).
+CREATE OR REPLACE MACRO eb_rate_per_year(m, beta, exposure_days, n) AS
+  365.25 * CASE WHEN beta IS NULL OR n IS NULL THEN m ELSE (m * beta + n) / (beta + exposure_days) END;

@@ -101,7 +101,7 @@ history AS (
   FROM lagged
   WHERE day BETWEEN {{chunk_from}} AND {{chunk_to}}
 )
--- The long-run rates use the day's empirical-Bayes prior (25_day_eb_prior.sql).
+-- The long-run rates use the day's empirical-Bayes prior and eb_rate_per_year (25_day_eb_prior.sql).
 SELECT
   h.cell_index, s.cell_id, h.day,
   CASE WHEN h.day <= {{label_until}} THEN h.y_fires END AS y_fires,
@@ -110,16 +110,13 @@ SELECT
   h.fires_1d, h.fires_7d, h.fires_30d, h.fires_90d, h.fires_365d,
   h.alarms_1d, h.alarms_7d, h.alarms_30d, h.alarms_90d, h.alarms_365d,
   least(coalesce(h.day - h.last_fire_day, {{days_since_fire_cap}}), {{days_since_fire_cap}}) AS days_since_fire,
-  365.25 * CASE WHEN p.beta IS NULL THEN p.m ELSE (p.m * p.beta + h.fires_before_day) / (p.beta + p.exposure_days) END AS fire_rate_eb,
+  eb_rate_per_year(p.m, p.beta, p.exposure_days, h.fires_before_day) AS fire_rate_eb,
   h.nb_fires_7d, h.nb_fires_30d, h.nb_fires_365d, h.nb_alarms_30d, h.nb_alarms_365d,
-  365.25 * CASE WHEN p.beta IS NULL OR s.n_neighbours = 0 THEN p.m
-                ELSE (p.m * p.beta + h.nb_fires_before_day / s.n_neighbours) / (p.beta + p.exposure_days) END AS nb_fire_rate_eb,
-  365.25 * CASE WHEN p.beta_other IS NULL THEN p.m_other ELSE (p.m_other * p.beta_other + h.others_before_day) / (p.beta_other + p.exposure_days) END AS other_rate_eb,
-  365.25 * CASE WHEN p.beta_other IS NULL OR s.n_neighbours = 0 THEN p.m_other
-                ELSE (p.m_other * p.beta_other + h.nb_others_before_day / s.n_neighbours) / (p.beta_other + p.exposure_days) END AS nb_other_rate_eb,
-  365.25 * CASE WHEN p.beta_outdoor IS NULL THEN p.m_outdoor ELSE (p.m_outdoor * p.beta_outdoor + h.outdoor_before_day) / (p.beta_outdoor + p.exposure_days) END AS outdoor_fire_rate_eb,
-  365.25 * CASE WHEN p.beta_outdoor IS NULL OR s.n_neighbours = 0 THEN p.m_outdoor
-                ELSE (p.m_outdoor * p.beta_outdoor + h.nb_outdoor_before_day / s.n_neighbours) / (p.beta_outdoor + p.exposure_days) END AS nb_outdoor_fire_rate_eb,
+  eb_rate_per_year(p.m, p.beta, p.exposure_days, h.nb_fires_before_day / nullif(s.n_neighbours, 0)) AS nb_fire_rate_eb,
+  eb_rate_per_year(p.m_other, p.beta_other, p.exposure_days, h.others_before_day) AS other_rate_eb,
+  eb_rate_per_year(p.m_other, p.beta_other, p.exposure_days, h.nb_others_before_day / nullif(s.n_neighbours, 0)) AS nb_other_rate_eb,
+  eb_rate_per_year(p.m_outdoor, p.beta_outdoor, p.exposure_days, h.outdoor_before_day) AS outdoor_fire_rate_eb,
+  eb_rate_per_year(p.m_outdoor, p.beta_outdoor, p.exposure_days, h.nb_outdoor_before_day / nullif(s.n_neighbours, 0)) AS nb_outdoor_fire_rate_eb,
   -- weather
   w.temp_max_c, w.temp_min_c, w.rel_humidity_pct, w.wind_speed_ms, w.precip_mm, w.precip_7d_mm, w.dry_days, w.nesterov_index,
   fw.ffmc, fw.dmc, fw.dc, fw.isi, fw.bui, fw.fwi,
