@@ -32,7 +32,7 @@ describe('fitScaler / applyScaler', () => {
     expect(Array.from(out)).toEqual([3, 2, SCALED_CLIP, 0]);
   });
 
-  it('log-transforms a non-negative right-skewed column chosen on the training rows, with a low positive quantile as offset', () => {
+  it('log-transforms a non-negative right-skewed column chosen on the training rows, with the median positive value as offset', () => {
     // column a: 0, 0, 1, 9 (mean 2.5, m2 14.25, m3 60: skewness 60 / 14.25^1.5 = 1.115 > 1, non-negative);
     // offset c = the default quantile (the median) of the positive values {1, 9}: 1, which already holds half
     // the weight → log(x + 1): 0, 0, ln 2, ln 10.
