@@ -19,7 +19,7 @@ import { UsageError } from '../util/errors.ts';
 import type { Logger } from '../util/log.ts';
 import { fitBaselines } from './baselines.ts';
 import { labelHistory, type CellGeometry, type LabelHistory } from './history.ts';
-import { evaluateForecast, meanPoissonDeviance, type ForecastMetrics } from './metrics.ts';
+import { evaluateForecast, hotSpotMeasures, meanPoissonDeviance, type ForecastMetrics, type HotSpotAtShare } from './metrics.ts';
 
 export type Trainer = (train: FeatureMatrix, valid: FeatureMatrix) => Promise<PredictRates>;
 export interface DayWindowLike {
@@ -92,6 +92,13 @@ export interface BacktestResult {
   best_baseline: string;
   /** (LL_model − LL_best_baseline) / (LL_oracle − LL_best_baseline); null without an oracle. */
   gap_closed: number | null;
+  /**
+   * With an oracle: every forecaster's hot-spot measures over the test period with each cell-day's fires
+   * replaced by the oracle's expected fires, i.e. what its daily selections capture under the true
+   * intensity, without the chance of which cells happened to burn (PEI 1 = the oracle's own selection).
+   * Null without an oracle.
+   */
+  hot_spot_against_truth: Record<string, HotSpotAtShare[]> | null;
   feature_importance: FeatureImportance[];
   /** Fitted baseline parameters by month (bandwidths, decay, priors). */
   baseline_fits: Array<{ month: string; fits: Record<string, unknown> }>;
@@ -244,7 +251,8 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
   const started = Date.now();
   const names = [...rates.keys()];
   const metricOptions = { topShares: options.top_shares, calibrationBins: options.calibration_bins };
-  const evaluateRows = (ks: number[], name: string, withCurves: boolean) => {
+  /** The test rows of months `ks`, in month order, with `name`'s forecast for each. */
+  const monthsRows = (ks: number[], name: string) => {
     const total = ks.reduce((s, k) => s + monthMatrices[k].rows, 0);
     const y = new Float32Array(total);
     const rate = new Float32Array(total);
@@ -259,10 +267,23 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
       cellIndex.set(m.cellIndex, offset);
       offset += m.rows;
     }
-    const metrics = evaluateForecast({ y, rate, day, cellIndex, cellAreaKm2: geometry.area_km2 }, metricOptions);
+    return { y, rate, day, cellIndex, cellAreaKm2: geometry.area_km2 };
+  };
+  const evaluateRows = (ks: number[], name: string, withCurves: boolean) => {
+    const metrics = evaluateForecast(monthsRows(ks, name), metricOptions);
     return withCurves ? metrics : summary(metrics);
   };
   const all = months.map((_, k) => k);
+  let hotSpotAgainstTruth: BacktestResult['hot_spot_against_truth'] = null;
+  if (oracle) {
+    const truth = monthsRows(all, oracle.name).rate;
+    hotSpotAgainstTruth = Object.fromEntries(
+      names.map((name) => {
+        const { rate, day, cellIndex, cellAreaKm2 } = monthsRows(all, name);
+        return [name, hotSpotMeasures({ y: truth, score: rate, day, cellIndex, cellAreaKm2 }, options.top_shares, 2).at];
+      }),
+    );
+  }
   const overall = Object.fromEntries(names.map((name) => [name, evaluateRows(all, name, true) as ForecastMetrics]));
   const perMonth = months.map((m, k) => ({ month: m.month, metrics: Object.fromEntries(names.map((name) => [name, evaluateRows([k], name, false)])) }));
   const seasons: Season[] = ['winter', 'spring', 'summer', 'autumn'];
@@ -293,6 +314,7 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
     per_season: perSeason,
     best_baseline: bestBaseline,
     gap_closed: gap !== null && Number.isFinite(gap) ? gap : null,
+    hot_spot_against_truth: hotSpotAgainstTruth,
     feature_importance: importance,
     baseline_fits: baselineFits,
     seconds,

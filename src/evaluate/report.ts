@@ -99,6 +99,22 @@ export function reportMarkdown(result: BacktestResult, meta: ReportMeta = {}, ch
     ),
   );
   out.push('');
+  if (result.hot_spot_against_truth) {
+    const againstTruth = result.hot_spot_against_truth;
+    out.push('### Hot spots against the true intensity');
+    out.push('');
+    out.push(
+      "The same daily selections, scored by the fires the oracle expects in them instead of the fires that happened: how good each forecaster's ranking is, without the chance of which cells burned (the table above turns on a few dozen fires). PEI 1 = the oracle's own selection.",
+    );
+    out.push('');
+    out.push(
+      table(
+        ['forecaster', ...shares.flatMap((s) => [`expected hit rate ${pct(s)}`, `PAI ${pct(s)}`, `PEI ${pct(s)}`])],
+        result.forecasters.map((name) => [name, ...(againstTruth[name] ?? []).flatMap((h) => [fmt(h.hit_rate, 3), fmt(h.pai, 2), fmt(h.pei, 3)])]),
+      ),
+    );
+    out.push('');
+  }
   const months = result.per_month.map((p) => ({ label: p.month, metrics: p.metrics }));
   const seasons = result.per_season.map((p) => ({ label: `${p.season} (${p.months.join(', ')})`, metrics: p.metrics }));
   for (const [title, periods] of [

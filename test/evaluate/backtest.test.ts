@@ -103,6 +103,28 @@ describe('rolling-origin backtest on a synthetic district', () => {
     expect(result.baseline_fits[0].fits.kde_hotspot).toBeDefined();
   });
 
+  it('scores the daily selections against the true intensity when there is an oracle, and not without one', async () => {
+    const result = await runBacktest({ matrix, geometry, options, trainer, windows, oracle, modelName: 'model', seed: 3 });
+    const truth = result.hot_spot_against_truth!;
+    expect(Object.keys(truth)).toEqual(result.forecasters);
+    // Every day the top m = max(1, round(share · 16)) cells: 1, 1, 2 and 3 cells at 1, 5, 10 and 20 %. The true rate rises
+    // with the cell index, so the best selection is the last m cells, every day alike.
+    const total = Array.from({ length: 16 }, (_, c) => trueRate(c)).reduce((a, b) => a + b, 0);
+    const lastCells = (m: number) => Array.from({ length: m }, (_, k) => trueRate(15 - k)).reduce((a, b) => a + b, 0) / total;
+    const expected = [1, 1, 2, 3].map((m) => ({ hit: lastCells(m), pai: lastCells(m) / (m / 16) }));
+    truth.oracle.forEach((h, s) => {
+      expect(h.hit_rate).toBeCloseTo(expected[s].hit, 6);
+      expect(h.pai).toBeCloseTo(expected[s].pai, 5);
+      expect(h.pei).toBeCloseTo(1, 6);
+      expect(h.days).toBe(92);
+    });
+    // k·exp(x) ranks the cells as the oracle does, so its selections capture exactly as much.
+    expect(truth.model.map((h) => h.pei)).toEqual(truth.model.map(() => expect.closeTo(1, 6)));
+
+    const withoutOracle = await runBacktest({ matrix, geometry, options, trainer, windows, modelName: 'model', seed: 3 });
+    expect(withoutOracle.hot_spot_against_truth).toBeNull();
+  });
+
   it('shortens the test period to leave the history the first refit needs, and says so', async () => {
     const warnings: string[] = [];
     const log = { ...createLogger({ quiet: true }), warn: (message: string) => warnings.push(message) };

@@ -61,6 +61,16 @@ describe('report files', () => {
     expect(md).toContain('Of that gap, **100.0 %** is closed by `oracle_cell_mean` alone');
   });
 
+  it("scores the hot spots against the true intensity too, where the oracle's own selection has PEI 1", () => {
+    const md = readFileSync(files.markdown, 'utf8');
+    const section = md.split('### Hot spots against the true intensity')[1]?.split('\n## ')[0] ?? '';
+    expect(section).toContain('| forecaster | expected hit rate 1 % | PAI 1 % | PEI 1 % |');
+    const oracleRow = section.split('\n').find((line) => line.startsWith('| oracle |'))!;
+    expect(oracleRow.split(' | ').filter((_, k) => k % 3 === 0 && k > 0)).toEqual(['1.000', '1.000', '1.000', '1.000 |']);
+    const json = JSON.parse(readFileSync(files.json, 'utf8'));
+    expect(Object.keys(json.hot_spot_against_truth)).toEqual(result.forecasters);
+  });
+
   it('writes the five charts as well-formed SVG with drawn paths', () => {
     expect(files.charts.map((p) => p.split('/').pop()).sort()).toEqual(['capture-rate.svg', 'feature-importance.svg', 'precision-recall.svg', 'reliability.svg', 'roc.svg']);
     for (const path of files.charts) {
