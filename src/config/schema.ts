@@ -147,6 +147,18 @@ export const evaluateSchema = z
     refit_every_months: z.number().int().positive().default(6).describe('Refit the model every this many months of the backtest (1 = every month; 6 keeps the nightly run within its time budget: features still carry every label up to the day before, only the weights are up to 5 months old).'),
     top_shares: z.array(z.number().gt(0).lt(1)).default([0.01, 0.05, 0.1, 0.2]).describe('Area shares for hit rate, PAI and PEI.'),
     calibration_bins: z.number().int().min(2).default(10),
+    bootstrap_resamples: z
+      .number()
+      .int()
+      .min(100)
+      .default(1000)
+      .describe('Resamples of the block bootstrap behind the 95 % intervals of the model-minus-best-baseline differences in the report.'),
+    bootstrap_block_days: z
+      .number()
+      .int()
+      .positive()
+      .default(7)
+      .describe('Length in days of the blocks of consecutive test days that the bootstrap resamples (weather spells and near-repeat clusters make neighbouring days alike).'),
   })
   .strict();
 

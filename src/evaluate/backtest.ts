@@ -18,6 +18,7 @@ import { isoDay } from '../util/days.ts';
 import { UsageError } from '../util/errors.ts';
 import type { Logger } from '../util/log.ts';
 import { fitBaselines } from './baselines.ts';
+import { comparePaired, type PairedComparison } from './compare.ts';
 import { labelHistory, type CellGeometry, type LabelHistory } from './history.ts';
 import { evaluateForecast, hotSpotMeasures, meanPoissonDeviance, type ForecastMetrics, type HotSpotAtShare } from './metrics.ts';
 
@@ -99,6 +100,8 @@ export interface BacktestResult {
    * Null without an oracle.
    */
   hot_spot_against_truth: Record<string, HotSpotAtShare[]> | null;
+  /** The model minus the best baseline, day by day, with block-bootstrap intervals (see compare.ts). */
+  model_vs_best_baseline: PairedComparison;
   feature_importance: FeatureImportance[];
   /** Fitted baseline parameters by month (bandwidths, decay, priors). */
   baseline_fits: Array<{ month: string; fits: Record<string, unknown> }>;
@@ -297,6 +300,14 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
   const bestBaseline = baselineNames.reduce((best, name) => (overall[name].log_likelihood > overall[best].log_likelihood ? name : best), baselineNames[0]);
   const gap = oracle ? (overall[modelName].log_likelihood - overall[bestBaseline].log_likelihood) / (overall[oracle.name].log_likelihood - overall[bestBaseline].log_likelihood) : null;
 
+  const { rate: modelRate, ...testRows } = monthsRows(all, modelName);
+  const modelVsBest = comparePaired(testRows, modelRate, monthsRows(all, bestBaseline).rate, bestBaseline, options.top_shares, {
+    blockDays: options.bootstrap_block_days,
+    resamples: options.bootstrap_resamples,
+    seed: input.seed ?? 1,
+    level: 0.95,
+  });
+
   const lastMonth = monthMatrices[monthMatrices.length - 1];
   const importance = predict && lastMonth.rows > 0 ? await permutationImportance(predict, lastMonth, input.seed ?? 1) : [];
   seconds.metrics = (Date.now() - started) / 1000;
@@ -315,6 +326,7 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
     best_baseline: bestBaseline,
     gap_closed: gap !== null && Number.isFinite(gap) ? gap : null,
     hot_spot_against_truth: hotSpotAgainstTruth,
+    model_vs_best_baseline: modelVsBest,
     feature_importance: importance,
     baseline_fits: baselineFits,
     seconds,

@@ -351,6 +351,8 @@ export interface HotSpotResult {
   capture_curve: CurvePoint[];
   days_total: number;
   days_with_fires: number;
+  /** Per share, each day's PAI in day order (NaN on days without fires): what `at[s].pai` averages. */
+  daily_pai: Float64Array[];
 }
 
 export interface HotSpotInput {
@@ -384,6 +386,7 @@ export function hotSpotMeasures(input: HotSpotInput, shares: number[], curvePoin
   const sumPai = new Float64Array(shares.length);
   const sumPei = new Float64Array(shares.length);
   const pooledCaptured = new Float64Array(shares.length);
+  const dailyPai = shares.map(() => new Float64Array(nDays).fill(NaN));
   const curveGrid = Array.from({ length: curvePoints }, (_, k) => k / (curvePoints - 1));
   const curveCaptured = new Float64Array(curvePoints);
   let totalFires = 0;
@@ -430,6 +433,7 @@ export function hotSpotMeasures(input: HotSpotInput, shares: number[], curvePoin
       const areaShare = expectedPrefix(cumArea, m) / totalArea;
       sumHit[s] += hit;
       sumPai[s] += hit / areaShare;
+      dailyPai[s][k] = hit / areaShare;
       sumPei[s] += captured / bestPrefix[m];
       pooledCaptured[s] += captured;
     });
@@ -447,7 +451,7 @@ export function hotSpotMeasures(input: HotSpotInput, shares: number[], curvePoin
     days: daysWithFires,
   }));
   const capture_curve = totalFires ? curveGrid.map((share, c) => ({ x: share, y: curveCaptured[c] / totalFires })) : [];
-  return { at, capture_curve, days_total: nDays, days_with_fires: daysWithFires };
+  return { at, capture_curve, days_total: nDays, days_with_fires: daysWithFires, daily_pai: dailyPai };
 }
 
 export interface ForecastMetrics {

@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../util/files.ts';
 import type { BacktestResult, MetricSummary } from './backtest.ts';
+import type { DifferenceInterval } from './compare.ts';
 import { backtestCharts } from './charts.ts';
 
 export interface ReportMeta {
@@ -115,6 +116,21 @@ export function reportMarkdown(result: BacktestResult, meta: ReportMeta = {}, ch
     );
     out.push('');
   }
+  const versus = result.model_vs_best_baseline;
+  out.push(`### ${result.model_name} against the best baseline (${versus.against}), with ${pct(versus.level)} intervals`);
+  out.push('');
+  out.push(
+    `Differences ${result.model_name} − ${versus.against} over the ${versus.days} test days; intervals from a moving-block bootstrap over days (${versus.block_days}-day blocks, ${versus.resamples} resamples). An interval that holds 0 means the test period cannot tell the two apart on that measure.`,
+  );
+  out.push('');
+  const versusRow = (label: string, d: DifferenceInterval, digits: number) => [label, fmt(d.difference, digits), `${fmt(d.lower, digits)} .. ${fmt(d.upper, digits)}`, pct(d.share_positive)];
+  out.push(
+    table(
+      ['measure', 'difference', `${pct(versus.level)} interval`, `resamples with ${result.model_name} ahead`],
+      [versusRow('log-likelihood per cell-day', versus.log_likelihood, 3), ...versus.pai.map((p) => versusRow(`PAI ${pct(p.share)}`, p, 3))],
+    ),
+  );
+  out.push('');
   const months = result.per_month.map((p) => ({ label: p.month, metrics: p.metrics }));
   const seasons = result.per_season.map((p) => ({ label: `${p.season} (${p.months.join(', ')})`, metrics: p.metrics }));
   for (const [title, periods] of [

@@ -97,6 +97,15 @@ describe('rolling-origin backtest on a synthetic district', () => {
     expect(result.gap_closed).toBeGreaterThan(0.5);
     expect(result.gap_closed).toBeCloseTo((ll('model') - ll(result.best_baseline)) / (ll('oracle') - ll(result.best_baseline)), 10);
 
+    // the model against the best baseline, day by day, with an interval around the difference over the whole period
+    const versus = result.model_vs_best_baseline;
+    expect(versus.against).toBe(result.best_baseline);
+    expect(versus.days).toBe(92);
+    expect(versus.log_likelihood.difference).toBeCloseTo(ll('model') - ll(result.best_baseline), 8);
+    expect(versus.log_likelihood.lower).toBeLessThan(versus.log_likelihood.difference);
+    expect(versus.log_likelihood.upper).toBeGreaterThan(versus.log_likelihood.difference);
+    expect(versus.pai.map((p) => p.share)).toEqual(options.top_shares);
+
     expect(result.feature_importance).toHaveLength(1);
     expect(result.feature_importance[0].feature).toBe('x');
     expect(result.feature_importance[0].deviance_increase).toBeGreaterThan(0);

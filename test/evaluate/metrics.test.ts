@@ -135,6 +135,10 @@ describe('hot-spot measures per day, averaged over days with fires', () => {
     // day 1: hit ⅓ over area ¼ → 4/3; day 3: 1
     expect(plain.at[0].pai).toBeCloseTo((4 / 3 + 1) / 2, 10);
   });
+  it("keeps each day's PAI, NaN on the day without fires", () => {
+    expect([...result.daily_pai[0]]).toEqual([expect.closeTo(8 / 3, 10), NaN, expect.closeTo(1, 10)]);
+    expect([...result.daily_pai[1]]).toEqual([expect.closeTo(4 / 3, 10), NaN, expect.closeTo(1, 10)]);
+  });
   it('counts days and draws a capture curve from (0, 0) to (1, 1)', () => {
     expect(result.days_total).toBe(3);
     expect(result.days_with_fires).toBe(2);

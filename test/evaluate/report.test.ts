@@ -71,6 +71,14 @@ describe('report files', () => {
     expect(Object.keys(json.hot_spot_against_truth)).toEqual(result.forecasters);
   });
 
+  it('gives the model minus the best baseline with bootstrap intervals', () => {
+    const md = readFileSync(files.markdown, 'utf8');
+    expect(md).toContain(`### model against the best baseline (${result.best_baseline}), with 95 % intervals`);
+    expect(md).toContain('moving-block bootstrap over days (7-day blocks, 1000 resamples)');
+    expect(md).toMatch(/^\| log-likelihood per cell-day \| -?[\d.e-]+ \| -?[\d.e-]+ \.\. -?[\d.e-]+ \| [\d.]+ % \|$/m);
+    expect(md).toMatch(/^\| PAI 5 % \| /m);
+  });
+
   it('writes the five charts as well-formed SVG with drawn paths', () => {
     expect(files.charts.map((p) => p.split('/').pop()).sort()).toEqual(['capture-rate.svg', 'feature-importance.svg', 'precision-recall.svg', 'reliability.svg', 'roc.svg']);
     for (const path of files.charts) {
