@@ -18,7 +18,7 @@ import { isoDay } from '../util/days.ts';
 import { UsageError } from '../util/errors.ts';
 import type { Logger } from '../util/log.ts';
 import { fitBaselines } from './baselines.ts';
-import { comparePaired, type PairedComparison } from './compare.ts';
+import { blockBootstrapRatio, comparePaired, dailyLogLikelihoodDifference, type BootstrapEstimate, type PairedComparison } from './compare.ts';
 import { labelHistory, type CellGeometry, type LabelHistory } from './history.ts';
 import { evaluateForecast, hotSpotMeasures, meanPoissonDeviance, type ForecastMetrics, type HotSpotAtShare } from './metrics.ts';
 
@@ -93,6 +93,8 @@ export interface BacktestResult {
   best_baseline: string;
   /** (LL_model − LL_best_baseline) / (LL_oracle − LL_best_baseline); null without an oracle. */
   gap_closed: number | null;
+  /** gap_closed with its 95 % interval from the block bootstrap over test days (both log-likelihood differences resampled); null without an oracle. */
+  gap_closed_interval: BootstrapEstimate | null;
   /**
    * With an oracle: every forecaster's hot-spot measures over the test period with each cell-day's fires
    * replaced by the oracle's expected fires, i.e. what its daily selections capture under the true
@@ -301,12 +303,15 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
   const gap = oracle ? (overall[modelName].log_likelihood - overall[bestBaseline].log_likelihood) / (overall[oracle.name].log_likelihood - overall[bestBaseline].log_likelihood) : null;
 
   const { rate: modelRate, ...testRows } = monthsRows(all, modelName);
-  const modelVsBest = comparePaired(testRows, modelRate, monthsRows(all, bestBaseline).rate, bestBaseline, options.top_shares, {
-    blockDays: options.bootstrap_block_days,
-    resamples: options.bootstrap_resamples,
-    seed: input.seed ?? 1,
-    level: 0.95,
-  });
+  const bestRate = monthsRows(all, bestBaseline).rate;
+  const bootstrap = { blockDays: options.bootstrap_block_days, resamples: options.bootstrap_resamples, seed: input.seed ?? 1, level: 0.95 };
+  const modelVsBest = comparePaired(testRows, modelRate, bestRate, bestBaseline, options.top_shares, bootstrap);
+  let gapInterval: BootstrapEstimate | null = null;
+  if (oracle) {
+    const gained = dailyLogLikelihoodDifference(testRows.y, testRows.day, modelRate, bestRate).difference;
+    const possible = dailyLogLikelihoodDifference(testRows.y, testRows.day, monthsRows(all, oracle.name).rate, bestRate).difference;
+    gapInterval = blockBootstrapRatio(gained, possible, bootstrap);
+  }
 
   const lastMonth = monthMatrices[monthMatrices.length - 1];
   const importance = predict && lastMonth.rows > 0 ? await permutationImportance(predict, lastMonth, input.seed ?? 1) : [];
@@ -325,6 +330,7 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
     per_season: perSeason,
     best_baseline: bestBaseline,
     gap_closed: gap !== null && Number.isFinite(gap) ? gap : null,
+    gap_closed_interval: gapInterval,
     hot_spot_against_truth: hotSpotAgainstTruth,
     model_vs_best_baseline: modelVsBest,
     feature_importance: importance,

@@ -16,9 +16,9 @@ export interface BootstrapOptions {
   level: number;
 }
 
-export interface DifferenceInterval {
+export interface BootstrapEstimate {
   /** The statistic on the days as they were. */
-  difference: number;
+  value: number;
   /** Percentile interval of the statistic over the resamples. */
   lower: number;
   upper: number;
@@ -30,7 +30,7 @@ export interface DifferenceInterval {
  * Σ value / Σ weight over the days, with a moving-block bootstrap interval. Days whose value is NaN (no
  * defined value, e.g. a hit rate on a day without fires) are left out of both sums wherever they fall.
  */
-export function blockBootstrapRatio(values: Float64Array, weights: Float64Array, options: BootstrapOptions): DifferenceInterval {
+export function blockBootstrapRatio(values: Float64Array, weights: Float64Array, options: BootstrapOptions): BootstrapEstimate {
   const n = values.length;
   const ratio = (pick: (k: number) => number, length: number) => {
     let v = 0;
@@ -41,10 +41,10 @@ export function blockBootstrapRatio(values: Float64Array, weights: Float64Array,
       v += values[d];
       w += weights[d];
     }
-    return w > 0 ? v / w : NaN;
+    return w !== 0 ? v / w : NaN;
   };
-  const difference = ratio((k) => k, n);
-  if (n === 0 || Number.isNaN(difference)) return { difference, lower: NaN, upper: NaN, share_positive: NaN };
+  const value = ratio((k) => k, n);
+  if (n === 0 || Number.isNaN(value)) return { value, lower: NaN, upper: NaN, share_positive: NaN };
   const block = Math.max(1, Math.min(options.blockDays, n));
   const blocks = Math.ceil(n / block);
   const random = mulberry32(options.seed);
@@ -55,7 +55,7 @@ export function blockBootstrapRatio(values: Float64Array, weights: Float64Array,
     const s = ratio((k) => (starts[Math.floor(k / block)] + (k % block)) % n, n);
     if (!Number.isNaN(s)) stats.push(s);
   }
-  if (stats.length === 0) return { difference, lower: NaN, upper: NaN, share_positive: NaN };
+  if (stats.length === 0) return { value, lower: NaN, upper: NaN, share_positive: NaN };
   stats.sort((a, b) => a - b);
   const quantile = (q: number) => {
     const position = q * (stats.length - 1);
@@ -64,7 +64,30 @@ export function blockBootstrapRatio(values: Float64Array, weights: Float64Array,
     return stats[lo] + (position - lo) * (stats[hi] - stats[lo]);
   };
   const tail = (1 - options.level) / 2;
-  return { difference, lower: quantile(tail), upper: quantile(1 - tail), share_positive: stats.filter((s) => s > 0).length / stats.length };
+  return { value, lower: quantile(tail), upper: quantile(1 - tail), share_positive: stats.filter((s) => s > 0).length / stats.length };
+}
+
+/**
+ * Day by day (in day order), Σ over the day's cell-days of the Poisson log-likelihood of `rate` minus that
+ * of `other`, y·ln(rate/other) − (rate − other), and the number of cell-days.
+ */
+export function dailyLogLikelihoodDifference(y: ArrayLike<number>, day: Int32Array, rate: ArrayLike<number>, other: ArrayLike<number>): { difference: Float64Array; cellDays: Float64Array } {
+  const groups = groupByDay(day);
+  const nDays = groups.days.length;
+  const difference = new Float64Array(nDays);
+  const cellDays = new Float64Array(nDays);
+  for (let k = 0; k < nDays; k++) {
+    let sum = 0;
+    for (let r = groups.start[k]; r < groups.start[k + 1]; r++) {
+      const i = groups.rows[r];
+      const a = Math.max(rate[i], MIN_RATE);
+      const b = Math.max(other[i], MIN_RATE);
+      sum += (y[i] > 0 ? y[i] * Math.log(a / b) : 0) - (a - b);
+    }
+    difference[k] = sum;
+    cellDays[k] = groups.start[k + 1] - groups.start[k];
+  }
+  return { difference, cellDays };
 }
 
 export interface PairedComparison {
@@ -75,9 +98,9 @@ export interface PairedComparison {
   resamples: number;
   level: number;
   /** Log-likelihood per cell-day, first minus second (positive: the first is better). */
-  log_likelihood: DifferenceInterval;
+  log_likelihood: BootstrapEstimate;
   /** PAI at each top share, first minus second, averaged over days with fires as the hot-spot table does. */
-  pai: Array<{ share: number } & DifferenceInterval>;
+  pai: Array<{ share: number } & BootstrapEstimate>;
 }
 
 /**
@@ -85,21 +108,8 @@ export interface PairedComparison {
  * their log-likelihood difference, y·ln(rate/other) − (rate − other), and their daily PAI differences.
  */
 export function comparePaired(rows: Omit<HotSpotInput, 'score'>, rate: ArrayLike<number>, other: ArrayLike<number>, against: string, shares: number[], options: BootstrapOptions): PairedComparison {
-  const groups = groupByDay(rows.day);
-  const nDays = groups.days.length;
-  const llDifference = new Float64Array(nDays);
-  const cellDays = new Float64Array(nDays);
-  for (let k = 0; k < nDays; k++) {
-    let sum = 0;
-    for (let r = groups.start[k]; r < groups.start[k + 1]; r++) {
-      const i = groups.rows[r];
-      const a = Math.max(rate[i], MIN_RATE);
-      const b = Math.max(other[i], MIN_RATE);
-      sum += (rows.y[i] > 0 ? rows.y[i] * Math.log(a / b) : 0) - (a - b);
-    }
-    llDifference[k] = sum;
-    cellDays[k] = groups.start[k + 1] - groups.start[k];
-  }
+  const { difference: llDifference, cellDays } = dailyLogLikelihoodDifference(rows.y, rows.day, rate, other);
+  const nDays = cellDays.length;
   const first = hotSpotMeasures({ ...rows, score: rate }, shares, 2);
   const second = hotSpotMeasures({ ...rows, score: other }, shares, 2);
   const ones = new Float64Array(nDays).fill(1);

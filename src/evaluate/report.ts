@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../util/files.ts';
 import type { BacktestResult, MetricSummary } from './backtest.ts';
-import type { DifferenceInterval } from './compare.ts';
+import type { BootstrapEstimate } from './compare.ts';
 import { backtestCharts } from './charts.ts';
 
 export interface ReportMeta {
@@ -62,7 +62,9 @@ export function reportMarkdown(result: BacktestResult, meta: ReportMeta = {}, ch
   out.push('');
   out.push(`Best baseline by log-likelihood: **${result.best_baseline}**.`);
   if (result.gap_closed !== null) {
-    out.push(`Share of the log-likelihood gap between the best baseline and the oracle closed by the model: **${fmt(result.gap_closed * 100, 1)} %** ((LL_model − LL_best_baseline) / (LL_oracle − LL_best_baseline), per cell-day over the test period).`);
+    const interval = result.gap_closed_interval;
+    const intervalText = interval ? ` Its ${pct(0.95)} interval over resampled test days (the block bootstrap below): ${fmt(interval.lower * 100, 1)} .. ${fmt(interval.upper * 100, 1)} %.` : '';
+    out.push(`Share of the log-likelihood gap between the best baseline and the oracle closed by the model: **${fmt(result.gap_closed * 100, 1)} %** ((LL_model − LL_best_baseline) / (LL_oracle − LL_best_baseline), per cell-day over the test period).${intervalText}`);
     const cellMean = result.references.includes('oracle_cell_mean') ? result.overall.oracle_cell_mean : undefined;
     const best = result.overall[result.best_baseline];
     const truth = result.overall.oracle;
@@ -123,7 +125,7 @@ export function reportMarkdown(result: BacktestResult, meta: ReportMeta = {}, ch
     `Differences ${result.model_name} − ${versus.against} over the ${versus.days} test days; intervals from a moving-block bootstrap over days (${versus.block_days}-day blocks, ${versus.resamples} resamples). An interval that holds 0 means the test period cannot tell the two apart on that measure.`,
   );
   out.push('');
-  const versusRow = (label: string, d: DifferenceInterval, digits: number) => [label, fmt(d.difference, digits), `${fmt(d.lower, digits)} .. ${fmt(d.upper, digits)}`, pct(d.share_positive)];
+  const versusRow = (label: string, d: BootstrapEstimate, digits: number) => [label, fmt(d.value, digits), `${fmt(d.lower, digits)} .. ${fmt(d.upper, digits)}`, pct(d.share_positive)];
   out.push(
     table(
       ['measure', 'difference', `${pct(versus.level)} interval`, `resamples with ${result.model_name} ahead`],

@@ -227,9 +227,10 @@ export const nightlyStages: Stage<NightlyContext>[] = [
         warnings: result.months.length < result.months_requested ? [`backtest shortened to ${result.months.length} of ${result.months_requested} months: the labelled history is too short for more`] : [],
         rows_in: model?.rows,
         details: {
-          headline: `backtest ${result.test_period.from}..${result.test_period.to}: deviance ${model?.poisson_deviance.toFixed(5)} vs best baseline ${result.best_baseline} ${best?.poisson_deviance.toFixed(5)}${result.gap_closed === null ? '' : `; gap to oracle closed ${(100 * result.gap_closed).toFixed(0)}%`}; report ${files.markdown}`,
+          headline: `backtest ${result.test_period.from}..${result.test_period.to}: deviance ${model?.poisson_deviance.toFixed(5)} vs best baseline ${result.best_baseline} ${best?.poisson_deviance.toFixed(5)} (model ahead on log-likelihood in ${(100 * result.model_vs_best_baseline.log_likelihood.share_positive).toFixed(0)}% of bootstrap resamples)${result.gap_closed === null ? '' : `; gap to oracle closed ${(100 * result.gap_closed).toFixed(0)}%`}; report ${files.markdown}`,
           report: files.markdown,
           gap_closed: result.gap_closed,
+          model_ahead_share: result.model_vs_best_baseline.log_likelihood.share_positive,
         },
         outputs: [files.json, files.markdown],
       };

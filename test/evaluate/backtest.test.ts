@@ -101,10 +101,14 @@ describe('rolling-origin backtest on a synthetic district', () => {
     const versus = result.model_vs_best_baseline;
     expect(versus.against).toBe(result.best_baseline);
     expect(versus.days).toBe(92);
-    expect(versus.log_likelihood.difference).toBeCloseTo(ll('model') - ll(result.best_baseline), 8);
-    expect(versus.log_likelihood.lower).toBeLessThan(versus.log_likelihood.difference);
-    expect(versus.log_likelihood.upper).toBeGreaterThan(versus.log_likelihood.difference);
+    expect(versus.log_likelihood.value).toBeCloseTo(ll('model') - ll(result.best_baseline), 8);
+    expect(versus.log_likelihood.lower).toBeLessThan(versus.log_likelihood.value);
+    expect(versus.log_likelihood.upper).toBeGreaterThan(versus.log_likelihood.value);
     expect(versus.pai.map((p) => p.share)).toEqual(options.top_shares);
+    // the share of the gap closed, resampled the same way: both log-likelihood differences move together
+    expect(result.gap_closed_interval!.value).toBeCloseTo(result.gap_closed!, 8);
+    expect(result.gap_closed_interval!.lower).toBeLessThan(result.gap_closed!);
+    expect(result.gap_closed_interval!.upper).toBeGreaterThan(result.gap_closed!);
 
     expect(result.feature_importance).toHaveLength(1);
     expect(result.feature_importance[0].feature).toBe('x');
@@ -132,6 +136,7 @@ describe('rolling-origin backtest on a synthetic district', () => {
 
     const withoutOracle = await runBacktest({ matrix, geometry, options, trainer, windows, modelName: 'model', seed: 3 });
     expect(withoutOracle.hot_spot_against_truth).toBeNull();
+    expect(withoutOracle.gap_closed_interval).toBeNull();
   });
 
   it('shortens the test period to leave the history the first refit needs, and says so', async () => {

@@ -58,6 +58,7 @@ describe('report files', () => {
     expect(md).toContain('winter (2022-01, 2022-02)');
     expect(md).toContain('![charts/roc.svg](charts/roc.svg)');
     expect(md).toMatch(/gap between the best baseline and the oracle closed by the model: \*\*-?\d+\.\d %\*\*/);
+    expect(md).toMatch(/Its 95 % interval over resampled test days \(the block bootstrap below\): -?\d+\.\d \.\. -?\d+\.\d %\./);
     expect(md).toContain('Of that gap, **100.0 %** is closed by `oracle_cell_mean` alone');
   });
 

@@ -64,6 +64,10 @@ describe('firerisk nightly on a small district', () => {
     expect(latest.metadata.time_zone).toBe('Asia/Shanghai');
     expect(latest.features).toHaveLength(cells);
     expect(stage(baseSummary, 'gate')!.report!.details!.decision).toBe('promoted');
+    const evaluation = stage(baseSummary, 'evaluate')!.report!.details!;
+    expect(evaluation.model_ahead_share).toBeGreaterThanOrEqual(0);
+    expect(evaluation.model_ahead_share).toBeLessThanOrEqual(1);
+    expect(evaluation.headline).toMatch(/\(model ahead on log-likelihood in \d+% of bootstrap resamples\)/);
     // The synthetic district lies in Beibei: Shanghai days and the Chinese calendar, found from its boundary.
     expect(stage(baseSummary, 'validate')!.report!.details!.locale).toMatchObject({ timeZone: 'Asia/Shanghai', timeZoneSource: 'location', country: 'CN', countrySource: 'location' });
     expect(stage(baseSummary, 'publish')!.report!.rows_out).toBe(cells);
