@@ -52,6 +52,16 @@ export interface BacktestInput {
   /** Seed of the permutations of the feature importance. */
   seed?: number;
   log?: Logger;
+  /** Receives the test cell-days and every forecaster's forecast for them, in the same order (e.g. to compare two backtests day by day). */
+  onTestRates?: (rows: TestRows, rates: Record<string, Float32Array>) => void;
+}
+
+/** The labelled cell-days of a backtest's test period, month after month. */
+export interface TestRows {
+  y: Float32Array;
+  day: Int32Array;
+  cellIndex: Int32Array;
+  cellAreaKm2: ArrayLike<number>;
 }
 
 /** The metrics without the curves and the reliability table: what per-month and per-season tables show. */
@@ -303,6 +313,7 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
   const gap = oracle ? (overall[modelName].log_likelihood - overall[bestBaseline].log_likelihood) / (overall[oracle.name].log_likelihood - overall[bestBaseline].log_likelihood) : null;
 
   const { rate: modelRate, ...testRows } = monthsRows(all, modelName);
+  input.onTestRates?.(testRows, Object.fromEntries(names.map((name) => [name, monthsRows(all, name).rate])));
   const bestRate = monthsRows(all, bestBaseline).rate;
   const bootstrap = { blockDays: options.bootstrap_block_days, resamples: options.bootstrap_resamples, seed: input.seed ?? 1, level: 0.95 };
   const modelVsBest = comparePaired(testRows, modelRate, bestRate, bestBaseline, options.top_shares, bootstrap);

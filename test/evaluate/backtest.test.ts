@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config/schema.ts';
 import { selectDays, type FeatureMatrix } from '../../src/features/matrix.ts';
-import { backtestMonths, permutationImportance, runBacktest, testMonths, type WindowRule } from '../../src/evaluate/backtest.ts';
+import { backtestMonths, permutationImportance, runBacktest, testMonths, type TestRows, type WindowRule } from '../../src/evaluate/backtest.ts';
+import { poissonLogLikelihood } from '../../src/evaluate/metrics.ts';
 import { createLogger } from '../../src/util/log.ts';
 import type { Forecaster } from '../../src/model/types.ts';
 import { dayNumber } from '../../src/util/days.ts';
@@ -117,7 +118,14 @@ describe('rolling-origin backtest on a synthetic district', () => {
   });
 
   it('scores the daily selections against the true intensity when there is an oracle, and not without one', async () => {
-    const result = await runBacktest({ matrix, geometry, options, trainer, windows, oracle, modelName: 'model', seed: 3 });
+    let handedOver: { rows: TestRows; rates: Record<string, Float32Array> } | null = null;
+    const result = await runBacktest({ matrix, geometry, options, trainer, windows, oracle, modelName: 'model', seed: 3, onTestRates: (rows, rates) => (handedOver = { rows, rates }) });
+    // the test cell-days and every forecast for them are handed over, in the same order
+    const { rows, rates } = handedOver!;
+    expect(rows.y).toHaveLength(16 * 92);
+    expect(Object.keys(rates)).toEqual(result.forecasters);
+    expect(poissonLogLikelihood(rows.y, rates.model)).toBeCloseTo(result.overall.model.log_likelihood, 12);
+
     const truth = result.hot_spot_against_truth!;
     expect(Object.keys(truth)).toEqual(result.forecasters);
     // Every day the top m = max(1, round(share · 16)) cells: 1, 1, 2 and 3 cells at 1, 5, 10 and 20 %. The true rate rises
