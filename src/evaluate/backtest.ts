@@ -189,6 +189,18 @@ export async function permutationImportance(predict: PredictRates, matrix: Featu
   return out.sort((a, b) => b.deviance_increase - a.deviance_increase);
 }
 
+/**
+ * What the people relying on the scores should hear beyond the figures: that the model did not beat the
+ * best baseline's log-likelihood over the backtest (then a plain baseline would have served as well).
+ */
+export function backtestWarnings(result: BacktestResult): string[] {
+  const versus = result.model_vs_best_baseline.log_likelihood;
+  if (!(versus.value < 0)) return [];
+  return [
+    `the model's log-likelihood over the backtest is below the best baseline's (${result.best_baseline}; the model ahead in ${Math.round(100 * versus.share_positive)}% of bootstrap resamples): in this district its scores have not been better than that baseline's; see the report before relying on them`,
+  ];
+}
+
 export async function runBacktest(input: BacktestInput): Promise<BacktestResult> {
   const { matrix, geometry, options, trainer, windows, oracle, log } = input;
   const modelName = input.modelName ?? 'model';

@@ -16,7 +16,7 @@ import { trainingWindows } from '../model/windows.ts';
 import { isoDay } from '../util/days.ts';
 import { InputDataError, UsageError } from '../util/errors.ts';
 import type { Logger } from '../util/log.ts';
-import { backtestMonths, runBacktest, shortHistoryError, type BacktestResult } from './backtest.ts';
+import { backtestMonths, backtestWarnings, runBacktest, shortHistoryError, type BacktestResult } from './backtest.ts';
 import { cellGeometryFromGrid } from './history.ts';
 import { loadOracle, type Oracle } from './oracle.ts';
 import { writeReport, type ReportFiles } from './report.ts';
@@ -106,6 +106,7 @@ export async function evaluateFromFiles(request: EvaluateRequest): Promise<{ res
     notes,
   });
   log.info('evaluation report written', { report: files.markdown, json: files.json, charts: files.charts.length });
+  for (const warning of backtestWarnings(result)) log.warn(warning);
   return { result, files };
 }
 

@@ -5,7 +5,7 @@ import type { Config } from '../config/schema.ts';
 import type { Dataset } from '../contract/dataset.ts';
 import { inspectDataset } from '../contract/load.ts';
 import { writeQuarantine } from '../contract/quarantine.ts';
-import { ShortHistoryError } from '../evaluate/backtest.ts';
+import { backtestWarnings, ShortHistoryError } from '../evaluate/backtest.ts';
 import { defaultReportDir, evaluateFromFiles } from '../evaluate/run.ts';
 import { FEATURES_DIR, FEATURES_FILE, MANIFEST_FILE, buildFeatures, type FeatureManifest } from '../features/build.ts';
 import { loadFeatureMatrix } from '../features/load.ts';
@@ -224,7 +224,10 @@ export const nightlyStages: Stage<NightlyContext>[] = [
       const model = result.overall[result.model_name];
       const best = result.overall[result.best_baseline];
       return {
-        warnings: result.months.length < result.months_requested ? [`backtest shortened to ${result.months.length} of ${result.months_requested} months: the labelled history is too short for more`] : [],
+        warnings: [
+          ...(result.months.length < result.months_requested ? [`backtest shortened to ${result.months.length} of ${result.months_requested} months: the labelled history is too short for more`] : []),
+          ...backtestWarnings(result),
+        ],
         rows_in: model?.rows,
         details: {
           headline: `backtest ${result.test_period.from}..${result.test_period.to}: deviance ${model?.poisson_deviance.toFixed(5)} vs best baseline ${result.best_baseline} ${best?.poisson_deviance.toFixed(5)} (model ahead on log-likelihood in ${(100 * result.model_vs_best_baseline.log_likelihood.share_positive).toFixed(0)}% of bootstrap resamples)${result.gap_closed === null ? '' : `; gap to oracle closed ${(100 * result.gap_closed).toFixed(0)}%`}; report ${files.markdown}`,
