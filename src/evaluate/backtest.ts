@@ -278,61 +278,64 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
   const started = Date.now();
   const names = [...rates.keys()];
   const metricOptions = { topShares: options.top_shares, calibrationBins: options.calibration_bins };
-  /** The test rows of months `ks`, in month order, with `name`'s forecast for each. */
-  const monthsRows = (ks: number[], name: string) => {
+  /** The test rows of months `ks`, in month order. */
+  const rowsOf = (ks: number[]): TestRows => {
     const total = ks.reduce((s, k) => s + monthMatrices[k].rows, 0);
     const y = new Float32Array(total);
-    const rate = new Float32Array(total);
     const day = new Int32Array(total);
     const cellIndex = new Int32Array(total);
     let offset = 0;
     for (const k of ks) {
       const m = monthMatrices[k];
       y.set(m.yFires, offset);
-      rate.set(rates.get(name)![k], offset);
       day.set(m.day, offset);
       cellIndex.set(m.cellIndex, offset);
       offset += m.rows;
     }
-    return { y, rate, day, cellIndex, cellAreaKm2: geometry.area_km2 };
+    return { y, day, cellIndex, cellAreaKm2: geometry.area_km2 };
   };
-  const evaluateRows = (ks: number[], name: string, withCurves: boolean) => {
-    const metrics = evaluateForecast(monthsRows(ks, name), metricOptions);
-    return withCurves ? metrics : summary(metrics);
+  /** `name`'s forecasts for the rows of rowsOf(ks), in the same order. */
+  const ratesOf = (ks: number[], name: string): Float32Array => {
+    const rate = new Float32Array(ks.reduce((s, k) => s + monthMatrices[k].rows, 0));
+    let offset = 0;
+    for (const k of ks) {
+      rate.set(rates.get(name)![k], offset);
+      offset += monthMatrices[k].rows;
+    }
+    return rate;
   };
+  const summarise = (ks: number[], name: string) => summary(evaluateForecast({ ...rowsOf(ks), rate: ratesOf(ks, name) }, metricOptions));
   const all = months.map((_, k) => k);
+  // The whole test period, once: the overall metrics, the truth-based hot spots and the comparisons read it.
+  const testRows = rowsOf(all);
+  const testRates = Object.fromEntries(names.map((name) => [name, ratesOf(all, name)]));
+  input.onTestRates?.(testRows, testRates);
   let hotSpotAgainstTruth: BacktestResult['hot_spot_against_truth'] = null;
   if (oracle) {
-    const truth = monthsRows(all, oracle.name).rate;
-    hotSpotAgainstTruth = Object.fromEntries(
-      names.map((name) => {
-        const { rate, day, cellIndex, cellAreaKm2 } = monthsRows(all, name);
-        return [name, hotSpotMeasures({ y: truth, score: rate, day, cellIndex, cellAreaKm2 }, options.top_shares, 2).at];
-      }),
-    );
+    const truth = testRates[oracle.name];
+    hotSpotAgainstTruth = Object.fromEntries(names.map((name) => [name, hotSpotMeasures({ ...testRows, y: truth, score: testRates[name] }, options.top_shares, 2).at]));
   }
-  const overall = Object.fromEntries(names.map((name) => [name, evaluateRows(all, name, true) as ForecastMetrics]));
-  const perMonth = months.map((m, k) => ({ month: m.month, metrics: Object.fromEntries(names.map((name) => [name, evaluateRows([k], name, false)])) }));
+  const overall = Object.fromEntries(names.map((name) => [name, evaluateForecast({ ...testRows, rate: testRates[name] }, metricOptions)]));
+  const perMonth = months.map((m, k) => ({ month: m.month, metrics: Object.fromEntries(names.map((name) => [name, summarise([k], name)])) }));
   const seasons: Season[] = ['winter', 'spring', 'summer', 'autumn'];
   const perSeason = seasons
     .map((season) => {
       const ks = all.filter((k) => seasonOfMonth(dateOf(months[k].fromDay).getUTCMonth()) === season && monthMatrices[k].rows > 0);
-      return { season, months: ks.map((k) => months[k].month), metrics: ks.length ? Object.fromEntries(names.map((name) => [name, evaluateRows(ks, name, false)])) : {} };
+      return { season, months: ks.map((k) => months[k].month), metrics: ks.length ? Object.fromEntries(names.map((name) => [name, summarise(ks, name)])) : {} };
     })
     .filter((s) => s.months.length > 0);
 
   const bestBaseline = baselineNames.reduce((best, name) => (overall[name].log_likelihood > overall[best].log_likelihood ? name : best), baselineNames[0]);
   const gap = oracle ? (overall[modelName].log_likelihood - overall[bestBaseline].log_likelihood) / (overall[oracle.name].log_likelihood - overall[bestBaseline].log_likelihood) : null;
 
-  const { rate: modelRate, ...testRows } = monthsRows(all, modelName);
-  input.onTestRates?.(testRows, Object.fromEntries(names.map((name) => [name, monthsRows(all, name).rate])));
-  const bestRate = monthsRows(all, bestBaseline).rate;
+  const modelRate = testRates[modelName];
+  const bestRate = testRates[bestBaseline];
   const bootstrap = { blockDays: options.bootstrap_block_days, resamples: options.bootstrap_resamples, seed: input.seed ?? 1, level: 0.95 };
   const modelVsBest = comparePaired(testRows, modelRate, bestRate, bestBaseline, options.top_shares, bootstrap);
   let gapInterval: BootstrapEstimate | null = null;
   if (oracle) {
     const gained = dailyLogLikelihoodDifference(testRows.y, testRows.day, modelRate, bestRate).difference;
-    const possible = dailyLogLikelihoodDifference(testRows.y, testRows.day, monthsRows(all, oracle.name).rate, bestRate).difference;
+    const possible = dailyLogLikelihoodDifference(testRows.y, testRows.day, testRates[oracle.name], bestRate).difference;
     gapInterval = blockBootstrapRatio(gained, possible, bootstrap);
   }
 
