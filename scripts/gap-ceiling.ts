@@ -97,6 +97,14 @@ const priorShape = priorRate ** 2 / Math.max((varCount - meanCount) / pastDays *
 const priorDays = priorShape / priorRate;
 const ebRate = Float64Array.from(pastCount, (n) => (n + priorShape) / (pastDays + priorDays));
 
+// The best any estimate from the counts alone could do: the posterior mean of each cell's past rate
+// under the true distribution of the cells' past rates (the exact past means of all cells, as a prior),
+// which knows how the rates are spread but not which cell has which.
+const bayesRate = posteriorMeans(pastCount, pastDays, pastMean, new Float64Array(nCells).fill(1 / nCells));
+// The same with the prior estimated from the counts themselves: the nonparametric maximum-likelihood
+// mixing distribution (Kiefer & Wolfowitz 1956) on a grid of rates, by EM (Laird 1978).
+const npmleRate = posteriorMeans(pastCount, pastDays, ...npmlePrior(pastCount, pastDays));
+
 const pastTotalPerDay = sum(pastMean);
 const ebTotal = sum(ebRate);
 const forecasts: Array<[string, (k: number, c: number) => number]> = [
@@ -106,6 +114,8 @@ const forecasts: Array<[string, (k: number, c: number) => number]> = [
   ['exact past cell means, scaled to the true test total, flat', (_, c) => (pastMean[c] * testTotalPerDay) / pastTotalPerDay],
   ['exact past cell means x exact district daily totals', (k, c) => (pastMean[c] * dailyTotal[k]) / pastTotalPerDay],
   ['empirical-Bayes past counts x exact district daily totals', (k, c) => (ebRate[c] * dailyTotal[k]) / ebTotal],
+  ['NPMLE empirical-Bayes past counts x exact daily totals', (k, c) => (npmleRate[c] * dailyTotal[k]) / sum(npmleRate)],
+  ['Bayes past counts, true prior of rates x exact daily totals', (k, c) => (bayesRate[c] * dailyTotal[k]) / sum(bayesRate)],
 ];
 const yTest = y.subarray(t0 * nCells);
 const scored = forecasts.map(([name, rate]) => {
@@ -127,3 +137,55 @@ process.stdout.write(line(`best baseline (${report.best_baseline}, from the repo
 const model = report.overall[report.model_name];
 process.stdout.write(line(`${report.model_name} (from the report)`, model.log_likelihood * model.rows));
 for (const { name, ll } of scored) process.stdout.write(line(name, ll));
+
+/** Posterior mean rate of each count n ~ Poisson(rate · days) under a discrete prior (support, weights). */
+function posteriorMeans(counts: Float64Array, days: number, support: Float64Array, weights: Float64Array): Float64Array {
+  const logWeights = Float64Array.from(weights, (w) => (w > 0 ? Math.log(w) : -Infinity));
+  const logMean = Float64Array.from(support, (r) => Math.log(Math.max(r * days, 1e-300)));
+  const out = new Float64Array(counts.length);
+  const terms = new Float64Array(support.length);
+  for (let c = 0; c < counts.length; c++) {
+    const n = counts[c];
+    let top = -Infinity;
+    for (let j = 0; j < support.length; j++) {
+      terms[j] = logWeights[j] + n * logMean[j] - support[j] * days;
+      if (terms[j] > top) top = terms[j];
+    }
+    let z = 0;
+    let m = 0;
+    for (let j = 0; j < support.length; j++) {
+      const p = Math.exp(terms[j] - top);
+      z += p;
+      m += p * support[j];
+    }
+    out[c] = m / z;
+  }
+  return out;
+}
+
+/** NPMLE of the mixing distribution of Poisson rates: 0 plus 200 log-spaced rates, 500 EM steps. */
+function npmlePrior(counts: Float64Array, days: number): [Float64Array, Float64Array] {
+  const positive = [...counts].filter((n) => n > 0);
+  const low = 0.2 / days;
+  const high = (Math.max(...positive) + 3 * Math.sqrt(Math.max(...positive))) / days;
+  const k = 200;
+  const support = Float64Array.from({ length: k + 1 }, (_, j) => (j === 0 ? 0 : low * (high / low) ** ((j - 1) / (k - 1))));
+  let weights = new Float64Array(k + 1).fill(1 / (k + 1));
+  const logMean = Float64Array.from(support, (r) => Math.log(Math.max(r * days, 1e-300)));
+  const terms = new Float64Array(k + 1);
+  for (let step = 0; step < 500; step++) {
+    const next = new Float64Array(k + 1);
+    for (const n of counts) {
+      let top = -Infinity;
+      for (let j = 0; j <= k; j++) {
+        terms[j] = (weights[j] > 0 ? Math.log(weights[j]) : -Infinity) + (n === 0 && support[j] === 0 ? 0 : n * logMean[j]) - support[j] * days;
+        if (terms[j] > top) top = terms[j];
+      }
+      let z = 0;
+      for (let j = 0; j <= k; j++) z += (terms[j] = Math.exp(terms[j] - top));
+      for (let j = 0; j <= k; j++) next[j] += terms[j] / z / counts.length;
+    }
+    weights = next;
+  }
+  return [support, weights];
+}
