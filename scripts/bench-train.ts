@@ -2,7 +2,7 @@
  * Benchmark of model training at a realistic size, without the feature store: a synthetic feature matrix
  * of `--cells` cells × (`--years`·365 + validation) days × `--features` features (default 3,000 × 5 years
  * × 66, the size of the default district's table, ≈ 6 M rows), with a planted log-linear signal on a few static and daily columns and a mean rate of
- * about 750 fires a year over the district. Cuts the windows like `firerisk train` (negative rate 5 %),
+ * about 750 fires a year over the district, a tenth of them outdoor fires with a response of their own. Cuts the windows like `firerisk train` (negative rate 5 %),
  * fits the default model (`--kind`, default the configuration's: wide & deep) and prints backend, rows, rows/s, epochs, seconds, deviances and predict speed.
  *
  *   npx tsx scripts/bench-train.ts                          # default size, backend auto
@@ -54,6 +54,20 @@ function syntheticMatrix(): { matrix: FeatureMatrix; truth: Float32Array } {
   const baseLog = Math.log(750 / 365 / cells) - 0.6;
   const truth = new Float32Array(rows);
   const yFires = new Float32Array(rows);
+  const yOutdoorFires = new Float32Array(rows);
+  // Poisson by inversion: rates are tiny, so at most a few steps.
+  const poisson = (rate: number) => {
+    let k = 0;
+    let p = Math.exp(-rate);
+    let cdf = p;
+    const u = random();
+    while (u > cdf && k < 20) {
+      k++;
+      p *= rate / k;
+      cdf += p;
+    }
+    return k;
+  };
   const cellIndex = new Int32Array(rows);
   const day = new Int32Array(rows);
   const firstDay = 16000;
@@ -66,24 +80,17 @@ function syntheticMatrix(): { matrix: FeatureMatrix; truth: Float32Array } {
       X[o + 4] = season;
       for (let j = 5; j < features; j++) X[o + j] = normal();
       const eta = baseLog + 0.9 * X[o] - 0.4 * X[o + 1] + 0.3 * X[o + 4] + 0.25 * X[o + 5] - 0.15 * X[o + 6] * X[o + 6];
-      truth[i] = Math.exp(eta);
-      // Poisson by inversion: rates are tiny, so at most a few steps.
-      let k = 0;
-      let p = Math.exp(-truth[i]);
-      let cdf = p;
-      const u = random();
-      while (u > cdf && k < 20) {
-        k++;
-        p *= truth[i] / k;
-        cdf += p;
-      }
-      yFires[i] = k;
+      // Outdoor fires: about a tenth of the fires, with a response of their own (for model.fire_classes).
+      const etaOutdoor = baseLog - 2.3 + 1.2 * X[o + 2] + 0.8 * X[o + 5];
+      truth[i] = Math.exp(eta) + Math.exp(etaOutdoor);
+      yOutdoorFires[i] = poisson(Math.exp(etaOutdoor));
+      yFires[i] = yOutdoorFires[i] + poisson(Math.exp(eta));
       cellIndex[i] = c;
       day[i] = firstDay + d;
     }
   }
   return {
-    matrix: { featureNames: Array.from({ length: features }, (_, j) => `f${j}`), rows, X, cellIndex, day, yFires, yAlarms: yFires },
+    matrix: { featureNames: Array.from({ length: features }, (_, j) => `f${j}`), rows, X, cellIndex, day, yFires, yAlarms: yFires, yOutdoorFires },
     truth,
   };
 }
@@ -106,6 +113,7 @@ const validTruth = truth.subarray(matrix.rows - windows.valid.rows);
 const result = {
   backend,
   kind: params.kind,
+  fire_classes: fitted.summary.fire_classes,
   hidden_units: params.kind === 'glm' ? [] : params.hidden_units,
   l2: params.l2,
   learning_rate: params.learning_rate,

@@ -137,7 +137,7 @@ const RULES: Record<string, string> = {
   stations: `Without stations in service (or the table) station_distance_km = ${STATION_DISTANCE_CAP_KM} and flag_station_missing is set.`,
   pois: 'Without the pois table POI counts and built-up share are 0 and flag_pois_missing is set.',
   events: 'Without the events table event attendance is 0 and flag_events_missing is set.',
-  labels: 'y_fires / y_alarms are NULL after labels_until: the last day with an incident or a weather observation (later days have forecasts only).',
+  labels: 'y_fires (fires), y_alarms (incidents of every category) and y_outdoor_fires (the fires of property type outdoor) are NULL after labels_until: the last day with an incident or a weather observation (later days have forecasts only).',
   days_since_fire: `Capped at ${DAYS_SINCE_FIRE_CAP}: no fire in the previous ${DAYS_SINCE_FIRE_CAP} days (or never) gives ${DAYS_SINCE_FIRE_CAP}.`,
   incremental:
     'Features are kept in yearly parts (folders features/parts/YYYY-<key>/ of Parquet files) with a key per month. A month is recomputed when its key changes: the key chains the static key (grid, static layers, settings, code) with the per-month content hashes of the time-stamped inputs of that month and every earlier month, since features only look back. A new year part holds the files the feature query wrote for its recomputed months and, if some months were kept, one file of those copied from the old part; features.parquet is the rows of all parts ordered by day and cell.',
@@ -404,7 +404,7 @@ export async function buildFeatures(dataset: Dataset, grid: Grid, options: Featu
       rows,
       cells: grid.cells.length,
       days: toDay - fromDay + 1,
-      columns: { keys: ['cell_index', 'cell_id', 'day'], labels: ['y_fires', 'y_alarms'], features: FEATURE_NAMES, flags: FLAG_NAMES },
+      columns: { keys: ['cell_index', 'cell_id', 'day'], labels: ['y_fires', 'y_alarms', 'y_outdoor_fires'], features: FEATURE_NAMES, flags: FLAG_NAMES },
       features: FEATURES,
       flags: FLAGS,
       imputed: Object.fromEntries(FLAG_NAMES.map((f) => [f, Number(counts[f])])),
@@ -471,6 +471,7 @@ function outputColumns(): string {
     "(DATE '1970-01-01' + day)::DATE AS day",
     'y_fires::INTEGER AS y_fires',
     'y_alarms::INTEGER AS y_alarms',
+    'y_outdoor_fires::INTEGER AS y_outdoor_fires',
     ...FEATURE_NAMES.map((f) => `${f}::FLOAT AS ${f}`),
     ...FLAG_NAMES.map((f) => `${f}::BOOLEAN AS ${f}`),
   ].join(', ');

@@ -104,11 +104,14 @@ export async function loadFeatureMatrix(path: string, options: LoadFeatureOption
     const where: string[] = [];
     if (options.fromDay) where.push(`day >= DATE ${sqlString(options.fromDay)}`);
     if (options.toDay) where.push(`day <= DATE ${sqlString(options.toDay)}`);
+    // Tables built before the outdoor fire label lack it: the model then has one fire class.
+    const hasOutdoorLabel = available.has('y_outdoor_fires');
     const columns = [
       'cell_index',
       "(day - DATE '1970-01-01')::INTEGER AS day_number",
       'y_fires::FLOAT AS y_fires',
       'y_alarms::FLOAT AS y_alarms',
+      `${hasOutdoorLabel ? 'y_outdoor_fires::FLOAT' : 'NULL::FLOAT'} AS y_outdoor_fires`,
       ...featureNames.map((f) => `"${f}"::FLOAT`),
       ...flagNames.map((f) => `"${f}"::UTINYINT`),
     ];
@@ -133,6 +136,7 @@ export async function loadFeatureMatrix(path: string, options: LoadFeatureOption
     const day = new Growable((k) => new Int32Array(k), estimate);
     const yFires = new Growable((k) => new Float32Array(k), estimate);
     const yAlarms = new Growable((k) => new Float32Array(k), estimate);
+    const yOutdoor = new Growable((k) => new Float32Array(k), hasOutdoorLabel ? estimate : 0);
     const weight = new Growable((k) => new Float32Array(k), weighted ? estimate : 0);
     const flags = flagNames.map(() => new Growable((k) => new Uint8Array(k), estimate));
 
@@ -154,6 +158,8 @@ export async function loadFeatureMatrix(path: string, options: LoadFeatureOption
       const firesValid = valid(chunk, 2);
       const alarms = items(chunk, 3) as Float32Array;
       const alarmsValid = valid(chunk, 3);
+      const outdoor = items(chunk, 4) as Float32Array;
+      const outdoorValid = valid(chunk, 4);
       keep.length = 0;
       for (let i = 0; i < rows; i++) {
         const labelled = firesValid(i);
@@ -163,6 +169,7 @@ export async function loadFeatureMatrix(path: string, options: LoadFeatureOption
       const k = keep.length;
       X.reserve(k * p);
       for (const g of [cellIndex, day, yFires, yAlarms, ...flags]) g.reserve(k);
+      if (hasOutdoorLabel) yOutdoor.reserve(k);
       if (weighted) weight.reserve(k);
       const first = cellIndex.length;
       for (let r = 0; r < k; r++) {
@@ -173,17 +180,18 @@ export async function loadFeatureMatrix(path: string, options: LoadFeatureOption
         const labelled = firesValid(i);
         yFires.data[at] = labelled ? fires[i] : Number.NaN;
         yAlarms.data[at] = alarmsValid(i) ? alarms[i] : Number.NaN;
+        if (hasOutdoorLabel) yOutdoor.data[at] = labelled && outdoorValid(i) ? outdoor[i] : Number.NaN;
         if (weighted) weight.data[at] = labelled && fires[i] === 0 ? 1 / negativeRate : 1;
       }
       // Column by column into the row-major X: one monomorphic loop per column.
       const x = X.data;
       for (let j = 0; j < p; j++) {
-        const column = items(chunk, 4 + j) as Float32Array;
+        const column = items(chunk, 5 + j) as Float32Array;
         let at = first * p + j;
         for (let r = 0; r < k; r++, at += p) x[at] = column[keep[r]];
       }
       flags.forEach((g, f) => {
-        const values = items(chunk, 4 + p + f) as Uint8Array;
+        const values = items(chunk, 5 + p + f) as Uint8Array;
         for (let r = 0; r < k; r++) g.data[g.length + r] = values[keep[r]];
         g.length += k;
       });
@@ -191,6 +199,7 @@ export async function loadFeatureMatrix(path: string, options: LoadFeatureOption
       day.length += k;
       yFires.length += k;
       yAlarms.length += k;
+      if (hasOutdoorLabel) yOutdoor.length += k;
       X.length += k * p;
       if (weighted) weight.length += k;
     }
@@ -202,6 +211,7 @@ export async function loadFeatureMatrix(path: string, options: LoadFeatureOption
       day: day.finish(),
       yFires: yFires.finish(),
       yAlarms: yAlarms.finish(),
+      ...(hasOutdoorLabel ? { yOutdoorFires: yOutdoor.finish() } : {}),
       flags: Object.fromEntries(flagNames.map((f, j) => [f.slice('flag_'.length), flags[j].finish()])),
       notExcluded,
     };

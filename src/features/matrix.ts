@@ -15,6 +15,11 @@ export interface FeatureMatrix {
   /** Second label: number of alarms of any category in the cell that day. */
   yAlarms: Float32Array;
   /**
+   * The fires of `yFires` whose property type is outdoor (vegetation, open land): the label of the outdoor
+   * fire class (`model.fire_classes`). Absent in feature tables built before it.
+   */
+  yOutdoorFires?: Float32Array;
+  /**
    * Set when rows were left out while reading (zeros subsampled before some day): the distinct days, in
    * order, that had labelled rows in the file, so that the label history knows every observed day.
    */
@@ -76,6 +81,7 @@ export function selectRows(matrix: FeatureMatrix & { sampleWeight?: Float32Array
   const day = new Int32Array(n);
   const yFires = new Float32Array(n);
   const yAlarms = new Float32Array(n);
+  const yOutdoorFires = matrix.yOutdoorFires ? new Float32Array(n) : undefined;
   const prior = matrix.sampleWeight;
   const sampleWeight = prior ? new Float32Array(n) : undefined;
   for (let k = 0; k < n; k++) {
@@ -85,8 +91,9 @@ export function selectRows(matrix: FeatureMatrix & { sampleWeight?: Float32Array
     day[k] = matrix.day[i];
     yFires[k] = matrix.yFires[i];
     yAlarms[k] = matrix.yAlarms[i];
+    if (yOutdoorFires) yOutdoorFires[k] = matrix.yOutdoorFires![i];
     if (sampleWeight && prior) sampleWeight[k] = prior[i];
   }
-  const base: FeatureMatrix = { featureNames: matrix.featureNames, rows: n, X, cellIndex, day, yFires, yAlarms };
+  const base: FeatureMatrix = { featureNames: matrix.featureNames, rows: n, X, cellIndex, day, yFires, yAlarms, ...(yOutdoorFires ? { yOutdoorFires } : {}) };
   return sampleWeight ? { ...base, sampleWeight } : base;
 }

@@ -5,8 +5,8 @@ import { FireriskError, InputDataError } from '../util/errors.ts';
 import type { Logger } from '../util/log.ts';
 import type { Forecaster, PredictRates } from './types.ts';
 import { memberThreads, sharedFloat32, trainMembers } from './member-pool.ts';
-import { isInterceptLayer, meanPoissonDeviance, PREDICT_CHUNK_ROWS, predictEta, restore, snapshot, type EpochReport, type MemberJob, type ScaledRows, type TrainingRun } from './member.ts';
-import { buildEnsemble, memberSeed } from './network.ts';
+import { classCount, isInterceptLayer, meanPoissonDeviance, PREDICT_CHUNK_ROWS, predictClassEtas, predictEta, restore, snapshot, type EpochReport, type MemberJob, type ScaledRows, type TrainingRun } from './member.ts';
+import { buildEnsemble, classPrefix, memberSeed, type Ensemble, type FireClass } from './network.ts';
 import { concatWeighted, isWeighted, negativeSubsample, subsampleRows } from './sampling.ts';
 import { applyScaler, fitScaler, type Scaler } from './scaler.ts';
 
@@ -32,10 +32,15 @@ export interface TrainingSummary {
   valid_null_deviance: number;
   /** Weighted mean rate of the training window (fires per cell-day). */
   train_mean_rate: number;
-  /** Shift of the output bias that restored Σ predicted = Σ observed on the training rows (see balanceOutputBias). */
+  /** Shift of the output bias that restored Σ predicted = Σ observed on the training rows (see balanceOutputBias); the first class's with several. */
   balance_log_correction: number;
-  /** With ensemble_members > 1: each member's epochs run and best epoch (epochs_run and best_epoch are the first member's). */
-  members?: Array<{ seed: number; epochs_run: number; best_epoch: number }>;
+  /** The fire classes the model predicts (`model.fire_classes`), and why it has one when the split was asked for but not used. */
+  fire_classes: FireClass[];
+  single_class_reason?: string;
+  /** With several fire classes: each class's training fires, mean rate and intercept shift. */
+  classes?: Array<{ fire_class: FireClass; train_fires: number; train_mean_rate: number; balance_log_correction: number }>;
+  /** With several members: each member's epochs run and best epoch (epochs_run and best_epoch are the first member's). */
+  members?: Array<{ fire_class: FireClass; seed: number; epochs_run: number; best_epoch: number }>;
   /** With refit_with_validation: rows (training + subsampled validation) and epochs of the final fit. */
   refit_rows?: number;
   refit_epochs?: number;
@@ -110,33 +115,85 @@ export function modelTrainer(params: ModelParams, log: Logger): (train: FeatureM
 }
 
 /**
+ * The fire classes to model (`model.fire_classes`): outdoor and other fires when asked for and the
+ * training rows hold at least `min_class_fires` of each, else all fires as one class, with the reason.
+ */
+export function chooseFireClasses(params: Pick<ModelParams, 'fire_classes' | 'min_class_fires'>, train: FeatureMatrix): { classes: FireClass[]; reason?: string } {
+  if (params.fire_classes === 'single') return { classes: ['all'] };
+  if (!train.yOutdoorFires) return { classes: ['all'], reason: 'the feature table has no y_outdoor_fires label (built before it: rebuild it with `firerisk features --full`)' };
+  let outdoor = 0;
+  let other = 0;
+  for (let i = 0; i < train.rows; i++) {
+    if (Number.isNaN(train.yFires[i])) continue;
+    if (Number.isNaN(train.yOutdoorFires[i])) return { classes: ['all'], reason: 'the outdoor fire label is missing on labelled rows of the training window' };
+    outdoor += train.yOutdoorFires[i];
+    other += train.yFires[i] - train.yOutdoorFires[i];
+  }
+  const fewest = Math.min(outdoor, other);
+  if (fewest < params.min_class_fires) return { classes: ['all'], reason: `the training window holds ${outdoor} outdoor and ${other} other fires, fewer than model.min_class_fires (${params.min_class_fires}) of one class` };
+  return { classes: ['outdoor', 'other'] };
+}
+
+/** The fire classes of a fitted model in words: "outdoor (312 fires) + other (3,105 fires)", or "all fires in one" with the reason. */
+export function describeFireClasses(summary: Pick<TrainingSummary, 'fire_classes' | 'classes' | 'single_class_reason'>): string {
+  if (summary.classes) return summary.classes.map((c) => `${c.fire_class} (${c.train_fires.toLocaleString('en-US')} fires)`).join(' + ');
+  return `all fires in one${summary.single_class_reason ? ` (${summary.single_class_reason})` : ''}`;
+}
+
+/** The label of one fire class for every row (NaN where the row has no label). */
+export function fireClassLabel(matrix: FeatureMatrix, fireClass: FireClass): Float32Array {
+  if (fireClass === 'all') return matrix.yFires;
+  const outdoor = matrix.yOutdoorFires;
+  if (!outdoor) throw new InputDataError(`fire class ${fireClass} needs the outdoor fire label, which the feature matrix lacks`);
+  return Float32Array.from(matrix.yFires, (y, i) => (fireClass === 'outdoor' ? Math.min(outdoor[i], y) : y - Math.min(outdoor[i], y)));
+}
+
+/**
  * The balance property of a Poisson fit with log link and an intercept: at the optimum the (weighted)
  * sum of predicted counts equals the sum of observed counts on the training rows. Stochastic steps with
  * large 1/negative_rate weights leave it off by several per cent, so the output bias is shifted by
- * log(Σ w·y / Σ w·μ) after training (Wüthrich's bias regularisation). Returns the shift.
+ * log(Σ w·y / Σ w·μ) after training (Wüthrich's bias regularisation), class by class with the class's
+ * label in `yByClass` (the network's class order). Returns each class's shift.
  */
-function balanceOutputBias(network: tf.LayersModel, scaledX: Float32Array, p: number, y: Float32Array, w: Float32Array): number {
-  const eta = new Float32Array(y.length);
-  for (let start = 0; start < y.length; start += PREDICT_CHUNK_ROWS) {
-    const end = Math.min(start + PREDICT_CHUNK_ROWS, y.length);
-    predictEta(network, scaledX.subarray(start * p, end * p), p, eta, start);
+function balanceOutputBias(network: tf.LayersModel, classes: readonly FireClass[], scaledX: Float32Array, p: number, yByClass: Float32Array[], w: Float32Array): number[] {
+  const n = w.length;
+  const k = classCount(network);
+  const eta = new Float32Array(n * k);
+  for (let start = 0; start < n; start += PREDICT_CHUNK_ROWS) {
+    const end = Math.min(start + PREDICT_CHUNK_ROWS, n);
+    predictClassEtas(network, scaledX.subarray(start * p, end * p), p, eta, start);
   }
-  let observed = 0;
-  let predicted = 0;
+  return classes.map((fireClass, c) => {
+    const y = yByClass[c];
+    let observed = 0;
+    let predicted = 0;
+    for (let i = 0; i < n; i++) {
+      observed += w[i] * y[i];
+      predicted += w[i] * Math.exp(eta[i * k + c]);
+    }
+    const shift = Math.log(observed / predicted);
+    if (!Number.isFinite(shift)) return 0;
+    // Every member's intercept moves by the shift, so the members' mean log rate moves by it too.
+    const prefix = classPrefix(fireClass);
+    for (const output of network.layers.filter((layer) => isInterceptLayer(layer.name) && layer.name.startsWith(prefix))) {
+      const [kernel, bias] = output.getWeights();
+      const shifted = tf.tidy(() => tf.add(bias, shift));
+      output.setWeights([kernel, shifted]);
+      shifted.dispose();
+    }
+    return shift;
+  });
+}
+
+/** Weighted mean of `y` (the mean rate per cell-day of the rows a weighted matrix stands for). */
+function weightedMean(y: Float32Array, w: Float32Array): number {
+  let weightSum = 0;
+  let total = 0;
   for (let i = 0; i < y.length; i++) {
-    observed += w[i] * y[i];
-    predicted += w[i] * Math.exp(eta[i]);
+    weightSum += w[i];
+    total += w[i] * y[i];
   }
-  const shift = Math.log(observed / predicted);
-  if (!Number.isFinite(shift)) return 0;
-  // Every member's intercept moves by the shift, so the members' mean log rate moves by it too.
-  for (const output of network.layers.filter((layer) => isInterceptLayer(layer.name))) {
-    const [kernel, bias] = output.getWeights();
-    const shifted = tf.tidy(() => tf.add(bias, shift));
-    output.setWeights([kernel, shifted]);
-    shifted.dispose();
-  }
-  return shift;
+  return total / weightSum;
 }
 
 /**
@@ -170,17 +227,17 @@ export async function fitModel(params: ModelParams, train: FeatureMatrix, valid:
   const scaler = fitScaler(trainRows.X, p, weights, { logSkewness: params.log_skewness, logOffsetQuantile: params.log_offset_quantile });
   // Scaled rows live in shared memory: worker threads training members read them without a copy each.
   const X = applyScaler(trainRows.X, p, scaler, undefined, sharedFloat32(n * p));
-  let weightSum = 0;
-  let weightedFires = 0;
-  for (let i = 0; i < n; i++) {
-    weightSum += weights[i];
-    weightedFires += weights[i] * trainRows.yFires[i];
-  }
-  const meanRate = weightedFires / weightSum;
+  const meanRate = weightedMean(trainRows.yFires, weights);
   if (!(meanRate > 0)) throw new InputDataError(`training window has no fires (${n} labelled rows): nothing to learn a rate from`);
+  const { classes, reason } = chooseFireClasses(params, trainRows);
+  if (reason) log.info('one count model for all fires', { reason });
+  const trainLabels = classes.map((fireClass) => fireClassLabel(trainRows, fireClass));
+  const validLabels = classes.map((fireClass) => fireClassLabel(validRows, fireClass));
+  const classMeanRates = trainLabels.map((y) => weightedMean(y, weights));
 
   const spec = (outputBias: number) => ({ kind: params.kind, inputs: p, hiddenUnits: params.hidden_units, activation: params.activation, seed: params.seed, outputBias, dropout: params.dropout });
-  const ensemble = buildEnsemble(spec(Math.log(meanRate)), params.ensemble_members);
+  const classIndex = (fireClass: FireClass) => classes.indexOf(fireClass);
+  const ensemble = buildEnsemble((fireClass) => spec(Math.log(classMeanRates[classIndex(fireClass)])), params.ensemble_members, classes);
   const fitted: FittedModel = {
     kind: params.kind,
     featureNames,
@@ -192,7 +249,7 @@ export async function fitModel(params: ModelParams, train: FeatureMatrix, valid:
       epochs_run: 0,
       best_epoch: 0,
       train_rows: n,
-      train_weight: weightSum,
+      train_weight: weights.reduce((a, b) => a + b, 0),
       valid_rows: validRows.rows,
       rows_per_s: 0,
       seconds: 0,
@@ -200,6 +257,8 @@ export async function fitModel(params: ModelParams, train: FeatureMatrix, valid:
       valid_null_deviance: meanPoissonDeviance(validRows.yFires, new Float32Array(validRows.rows).fill(meanRate), validWeights),
       train_mean_rate: meanRate,
       balance_log_correction: 0,
+      fire_classes: classes,
+      ...(reason ? { single_class_reason: reason } : {}),
     },
   };
   const validDevianceOf = (network: tf.LayersModel) => () => {
@@ -207,30 +266,30 @@ export async function fitModel(params: ModelParams, train: FeatureMatrix, valid:
     for (let i = 0; i < eta.length; i++) eta[i] = Math.exp(eta[i]);
     return meanPoissonDeviance(validRows.yFires, eta, validWeights);
   };
-  // Each member: its own random start and step order (memberSeed), the same rows and early stopping;
-  // side by side on worker threads when there are several members and cores.
-  const memberParams = ensemble.members.map((_, k) => ({ ...params, seed: memberSeed(params.seed, k) }));
+  // Each member: its own random start and step order (memberSeed), the same rows and early stopping on its
+  // class's label; side by side on worker threads when there are several members and cores.
+  const memberParams = Array.from({ length: params.ensemble_members }, (_, k) => ({ ...params, seed: memberSeed(params.seed, k) }));
   const threads = memberThreads(params.train_threads, ensemble.members.length);
-  const validScaled: ScaledRows = {
-    X: applyScaler(validRows.X, validRows.featureNames.length, scaler, columnIndex(featureNames, validRows), sharedFloat32(validRows.rows * p)),
-    y: validRows.yFires,
-    ...(validWeights ? { w: validWeights } : {}),
-  };
-  const firstJobs: MemberJob[] = ensemble.members.map((member, k) => ({
-    member: k,
-    spec: spec(Math.log(meanRate)),
-    initialWeights: snapshot(member),
-    rows: { X, y: trainRows.yFires, w: weights, meanRate },
-    params: memberParams[k],
-    valid: validScaled,
-  }));
+  const validX = applyScaler(validRows.X, validRows.featureNames.length, scaler, columnIndex(featureNames, validRows), sharedFloat32(validRows.rows * p));
+  const firstJobs: MemberJob[] = ensemble.members.map(({ model, fireClass, member }) => {
+    const c = classIndex(fireClass);
+    return {
+      member,
+      fireClass,
+      spec: spec(Math.log(classMeanRates[c])),
+      initialWeights: snapshot(model),
+      rows: { X, y: trainLabels[c], w: weights, meanRate: classMeanRates[c] },
+      params: memberParams[member],
+      valid: { X: validX, y: validLabels[c], ...(validWeights ? { w: validWeights } : {}) } satisfies ScaledRows,
+    };
+  });
   const firstResults = await trainMembers(firstJobs, threads, log, options.onEpoch);
-  firstResults.forEach((result, k) => restore(ensemble.members[k], result.weights));
+  firstResults.forEach((result, k) => restore(ensemble.members[k].model, result.weights));
   const firstRuns: TrainingRun[] = firstResults.map((result) => result.run);
   if (firstRuns.some((run) => !Number.isFinite(run.best))) throw new FireriskError('training diverged: the validation deviance was never finite');
   // The honest validation figure is the first fit's: after a refit the validation window is training data.
   let validAfterFirstFit: number | undefined;
-  let balanceRows = { X, y: trainRows.yFires, w: weights };
+  let balanceRows = { X, labels: trainLabels, w: weights };
   let rowsTrained = n * firstRuns.reduce((sum, run) => sum + run.epochsRun, 0);
   let stepSeconds = firstRuns.reduce((sum, run) => sum + run.stepSeconds, 0);
 
@@ -242,29 +301,30 @@ export async function fitModel(params: ModelParams, train: FeatureMatrix, valid:
     const merged = concatWeighted({ ...trainRows, sampleWeight: weights }, subsampleRows(validRows, validIndex, params.negative_rate, params.seed));
     const mergedScaler = fitScaler(merged.X, p, merged.sampleWeight, { logSkewness: params.log_skewness, logOffsetQuantile: params.log_offset_quantile });
     const mergedX = applyScaler(merged.X, p, mergedScaler, undefined, sharedFloat32(merged.rows * p));
-    let w = 0;
-    let fires = 0;
-    for (let i = 0; i < merged.rows; i++) {
-      w += merged.sampleWeight[i];
-      fires += merged.sampleWeight[i] * merged.yFires[i];
-    }
-    const refitted = buildEnsemble(spec(Math.log(fires / w)), params.ensemble_members);
+    const mergedLabels = classes.map((fireClass) => fireClassLabel(merged, fireClass));
+    const mergedRates = mergedLabels.map((y) => weightedMean(y, merged.sampleWeight));
+    const refitted: Ensemble = buildEnsemble((fireClass) => spec(Math.log(mergedRates[classIndex(fireClass)])), params.ensemble_members, classes);
     // A member that never beat its start stays at the intercept-only start.
-    const refitJobs: MemberJob[] = refitted.members
-      .map((member, k) => ({
-        member: k,
-        spec: spec(Math.log(fires / w)),
-        initialWeights: snapshot(member),
-        rows: { X: mergedX, y: merged.yFires, w: merged.sampleWeight, meanRate: fires / w },
-        params: memberParams[k],
-        schedule: firstRuns[k].learningRates.slice(0, firstRuns[k].bestEpoch),
-      }))
+    const refitJobs: Array<MemberJob & { index: number }> = refitted.members
+      .map(({ model, fireClass, member }, index) => {
+        const c = classIndex(fireClass);
+        return {
+          index,
+          member,
+          fireClass,
+          spec: spec(Math.log(mergedRates[c])),
+          initialWeights: snapshot(model),
+          rows: { X: mergedX, y: mergedLabels[c], w: merged.sampleWeight, meanRate: mergedRates[c] },
+          params: memberParams[member],
+          schedule: firstRuns[index].learningRates.slice(0, firstRuns[index].bestEpoch),
+        };
+      })
       .filter((job) => job.schedule.length > 0);
     let refitEpochs = 0;
     const refitResults = await trainMembers(refitJobs, threads, log);
     refitJobs.forEach((job, i) => {
       const second = refitResults[i];
-      restore(refitted.members[job.member], second.weights);
+      restore(refitted.members[job.index].model, second.weights);
       rowsTrained += merged.rows * second.run.epochsRun;
       stepSeconds += second.run.stepSeconds;
       refitEpochs += second.run.epochsRun;
@@ -272,21 +332,24 @@ export async function fitModel(params: ModelParams, train: FeatureMatrix, valid:
     ensemble.network.dispose();
     fitted.network = refitted.network;
     fitted.scaler = mergedScaler;
-    balanceRows = { X: mergedX, y: merged.yFires, w: merged.sampleWeight };
+    balanceRows = { X: mergedX, labels: mergedLabels, w: merged.sampleWeight };
     Object.assign(fitted.summary, { refit_rows: merged.rows, refit_epochs: refitEpochs });
   }
-  const balance =
+  const shifts =
     params.balance_window === 'validation'
-      ? balanceOutputBias(fitted.network, applyScaler(validRows.X, validRows.featureNames.length, fitted.scaler, columnIndex(featureNames, validRows)), p, validRows.yFires, validWeights ?? new Float32Array(validRows.rows).fill(1))
-      : balanceOutputBias(fitted.network, balanceRows.X, p, balanceRows.y, balanceRows.w);
+      ? balanceOutputBias(fitted.network, classes, applyScaler(validRows.X, validRows.featureNames.length, fitted.scaler, columnIndex(featureNames, validRows)), p, validLabels, validWeights ?? new Float32Array(validRows.rows).fill(1))
+      : balanceOutputBias(fitted.network, classes, balanceRows.X, p, balanceRows.labels, balanceRows.w);
   Object.assign(fitted.summary, {
     epochs_run: firstRuns[0].epochsRun,
     best_epoch: firstRuns[0].bestEpoch,
-    ...(firstRuns.length > 1 ? { members: firstRuns.map((run, k) => ({ seed: memberParams[k].seed, epochs_run: run.epochsRun, best_epoch: run.bestEpoch })) } : {}),
+    ...(classes.length > 1
+      ? { classes: classes.map((fireClass, c) => ({ fire_class: fireClass, train_fires: trainLabels[c].reduce((a, y) => a + y, 0), train_mean_rate: classMeanRates[c], balance_log_correction: shifts[c] })) }
+      : {}),
+    ...(firstRuns.length > 1 ? { members: firstRuns.map((run, k) => ({ fire_class: firstJobs[k].fireClass, seed: firstJobs[k].params.seed, epochs_run: run.epochsRun, best_epoch: run.bestEpoch })) } : {}),
     rows_per_s: stepSeconds > 0 ? Math.round(rowsTrained / stepSeconds) : 0,
     seconds: Number(((performance.now() - started) / 1000).toFixed(2)),
     best_valid_deviance: validAfterFirstFit ?? validDevianceOf(fitted.network)(),
-    balance_log_correction: balance,
+    balance_log_correction: shifts[0],
   });
   log.info('trained', { ...fitted.summary });
   return fitted;

@@ -40,8 +40,15 @@ export const modelMetadataSchema = modelRecordSchema
     kind: modelSchema.shape.kind.removeDefault(),
     feature_names: z.array(z.string()).min(1),
     scaler: z.object({ mean: z.array(z.number()), std: z.array(z.number().positive()), log_offset: z.array(z.number().min(0)).optional(), raw_mean: z.array(z.number()).optional(), low: z.array(z.number()).optional(), high: z.array(z.number()).optional() }).strict(),
-    // Models saved before ensembles existed are single networks: their params lack ensemble_members.
-    params: z.preprocess((params) => (params && typeof params === 'object' && !('ensemble_members' in params) ? { ...params, ensemble_members: 1 } : params), modelSchema),
+    // Models saved before ensembles existed are single networks: their params lack ensemble_members;
+    // before fire classes, one count model of all fires: their params lack fire_classes.
+    params: z.preprocess(
+      (params) =>
+        params && typeof params === 'object'
+          ? { ...('ensemble_members' in params ? {} : { ensemble_members: 1 }), ...('fire_classes' in params ? {} : { fire_classes: 'single' }), ...params }
+          : params,
+      modelSchema,
+    ),
     summary: z.record(z.string(), z.unknown()),
     backend: z.string(),
     code_version: z.object({ version: z.string(), git_commit: z.string().nullable() }).strict(),
@@ -57,7 +64,7 @@ export function hashFeatureMatrix(...matrices: FeatureMatrix[]): string {
   const hash = createHash('sha256');
   for (const m of matrices) {
     hash.update(JSON.stringify(m.featureNames)).update(String(m.rows));
-    for (const array of [m.cellIndex, m.day, m.yFires, m.yAlarms, m.X]) hash.update(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
+    for (const array of [m.cellIndex, m.day, m.yFires, m.yAlarms, ...(m.yOutdoorFires ? [m.yOutdoorFires] : []), m.X]) hash.update(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
   }
   return hash.digest('hex');
 }

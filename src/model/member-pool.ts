@@ -31,14 +31,16 @@ export function memberThreads(configured: number, members: number): number {
   return Math.max(1, Math.min(wanted, members));
 }
 
-const label = (job: MemberJob, of: number) => `member ${job.member + 1}/${of}`;
+/** "member 2/3", or "outdoor member 2/3" for a member of one of several fire classes. */
+const label = (job: MemberJob, jobs: MemberJob[]) =>
+  `${job.fireClass === 'all' ? '' : `${job.fireClass} `}member ${job.member + 1}/${jobs.filter((other) => other.fireClass === job.fireClass).length}`;
 
 /** Trains every job, `threads` at a time; results in job order. */
 export async function trainMembers(jobs: MemberJob[], threads: number, log: Logger, onEpoch?: (report: EpochReport) => void): Promise<MemberResult[]> {
   if (threads <= 1 || jobs.length <= 1) {
     const results: MemberResult[] = [];
     for (const job of jobs) {
-      if (jobs.length > 1) log.info(`ensemble ${label(job, jobs.length)}`, { seed: job.params.seed });
+      if (jobs.length > 1) log.info(`ensemble ${label(job, jobs)}`, { seed: job.params.seed });
       results.push(await runMemberJob(job, log, onEpoch));
     }
     return results;
@@ -62,8 +64,8 @@ export async function trainMembers(jobs: MemberJob[], threads: number, log: Logg
         busy = true;
         const index = next++;
         const job = jobs[index];
-        const prefix = `${label(job, jobs.length)}: `;
-        log.info(`ensemble ${label(job, jobs.length)} on a worker thread`, { seed: job.params.seed, threads });
+        const prefix = `${label(job, jobs)}: `;
+        log.info(`ensemble ${label(job, jobs)} on a worker thread`, { seed: job.params.seed, threads });
         const onMessage = (message: FromWorker) => {
           if (message.type === 'log') log[message.level](prefix + message.message, message.fields);
           else if (message.type === 'epoch') onEpoch?.(message.report);

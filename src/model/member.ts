@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Logger } from '../util/log.ts';
 import type { ModelParams } from './fit.ts';
-import { buildMemberNetwork, INTERCEPT_LAYER, type NetworkSpec } from './network.ts';
+import { buildMemberNetwork, INTERCEPT_LAYER, type FireClass, type NetworkSpec } from './network.ts';
 import { permutation } from './sampling.ts';
 
 /**
@@ -33,15 +33,34 @@ export function meanPoissonDeviance(y: ArrayLike<number>, mu: ArrayLike<number>,
   return weightSum > 0 ? total / weightSum : Number.NaN;
 }
 
-/** Standardised inputs → η for every row of an already-scaled, model-ordered Float32Array. */
+/**
+ * Standardised inputs → η = log expected fires for every row of an already-scaled, model-ordered
+ * Float32Array. A network with one η per fire class predicts the log of the sum of the classes' rates.
+ */
 export function predictEta(network: tf.LayersModel, scaled: Float32Array, p: number, out: Float32Array, offset: number): void {
   const rows = scaled.length / p;
   if (rows === 0) return;
   const eta = tf.tidy(() => {
     const x = tf.tensor2d(scaled, [rows, p]);
-    return (network.predict(x, { batchSize: rows }) as tf.Tensor).reshape([-1]);
+    const perClass = network.predict(x, { batchSize: rows }) as tf.Tensor2D;
+    return (perClass.shape[1] === 1 ? perClass : tf.logSumExp(perClass, 1)).reshape([-1]);
   });
   out.set(eta.dataSync() as Float32Array, offset);
+  eta.dispose();
+}
+
+/** Number of fire classes a network predicts (the columns of its output). */
+export function classCount(network: tf.LayersModel): number {
+  const shape = network.outputs[0].shape;
+  return shape[shape.length - 1] ?? 1;
+}
+
+/** η of each fire class for scaled rows: `out` holds rows × classes values, row-major, from row `offset` on. */
+export function predictClassEtas(network: tf.LayersModel, scaled: Float32Array, p: number, out: Float32Array, offset: number): void {
+  const rows = scaled.length / p;
+  if (rows === 0) return;
+  const eta = tf.tidy(() => network.predict(tf.tensor2d(scaled, [rows, p]), { batchSize: rows }) as tf.Tensor);
+  out.set(eta.dataSync() as Float32Array, offset * classCount(network));
   eta.dispose();
 }
 
@@ -261,6 +280,8 @@ export function scaledDeviance(network: tf.LayersModel, rows: ScaledRows, p: num
  */
 export interface MemberJob {
   member: number;
+  /** The fire class whose count the member learns (its layers carry the class's prefix). */
+  fireClass: FireClass;
   spec: NetworkSpec;
   initialWeights: Float32Array[];
   rows: TrainingRows;
@@ -276,7 +297,7 @@ export interface MemberResult {
 
 /** Trains one member from its job; the same arithmetic wherever it runs, so the weights are too. */
 export async function runMemberJob(job: MemberJob, log: Logger, onEpoch?: (report: EpochReport) => void): Promise<MemberResult> {
-  const network = buildMemberNetwork(job.spec, job.member);
+  const network = buildMemberNetwork(job.spec, job.member, job.fireClass);
   try {
     restore(network, job.initialWeights);
     const valid = job.valid;

@@ -62,11 +62,34 @@ function memberEta(input: tf.SymbolicTensor, spec: NetworkSpec, prefix: string):
   return tf.layers.add({ name: `${prefix}eta` }).apply([linear(input), deep]) as tf.SymbolicTensor;
 }
 
+/**
+ * A part of the fires with a count model of its own (`model.fire_classes`): the network's output has one
+ * η per class, and the expected fires are the sum of the classes' rates. One class, `all`, is the plain
+ * count model of every fire.
+ */
+export type FireClass = 'all' | 'outdoor' | 'other';
+
+/** Layer-name prefix of a class's layers: none for `all`, so a one-class model is the plain ensemble. */
+export function classPrefix(fireClass: FireClass): string {
+  return fireClass === 'all' ? '' : `${fireClass}_`;
+}
+
+export interface EnsembleMember {
+  /** The member as a model of its own over the same input and layers, for training one at a time. */
+  model: tf.LayersModel;
+  fireClass: FireClass;
+  /** Index of the member within its class (its seed is memberSeed(seed, member)). */
+  member: number;
+}
+
 export interface Ensemble {
-  /** The model that is saved and predicts: the mean of the members' η (one member: that member itself). */
+  /**
+   * The model that is saved and predicts: for each class the mean of its members' η (one member: that
+   * member itself); with several classes their η side by side, one column each, in `classes` order.
+   */
   network: tf.LayersModel;
-  /** Each member as a model of its own over the same input and layers, for training one at a time. */
-  members: tf.LayersModel[];
+  /** Every member of every class, class by class. */
+  members: EnsembleMember[];
 }
 
 /**
@@ -75,28 +98,40 @@ export interface Ensemble {
  * as they are; averaging members that differ only in their random start and step order removes most of
  * the seed-to-seed variation of a single network (Lakshminarayanan et al. 2017, "Simple and Scalable
  * Predictive Uncertainty Estimation using Deep Ensembles"). Every initialiser is seeded.
+ * With several fire classes, each class has `size` members of its own (spec per class: its intercept
+ * starts at the class's mean rate) and the network outputs the classes' η side by side.
  */
-export function buildEnsemble(spec: NetworkSpec, size: number): Ensemble {
+export function buildEnsemble(spec: NetworkSpec | ((fireClass: FireClass) => NetworkSpec), size: number, classes: readonly FireClass[] = ['all']): Ensemble {
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`ensemble size must be a positive integer, got ${size}`);
-  const input = tf.input({ shape: [spec.inputs], name: 'features' });
-  const etas = Array.from({ length: size }, (_, k) => memberEta(input, { ...spec, seed: memberSeed(spec.seed, k) }, memberPrefix(k)));
-  if (size === 1) {
-    const network = tf.model({ name: `firerisk_${spec.kind}`, inputs: input, outputs: etas[0] });
-    return { network, members: [network] };
+  if (classes.length === 0 || (classes.length > 1 && classes.includes('all'))) throw new RangeError(`fire classes must be ['all'] or parts of the fires, got [${classes.join(', ')}]`);
+  const specOf = typeof spec === 'function' ? spec : () => spec;
+  const input = tf.input({ shape: [specOf(classes[0]).inputs], name: 'features' });
+  const members: EnsembleMember[] = [];
+  const classEtas = classes.map((fireClass) => {
+    const prefix = classPrefix(fireClass);
+    const classSpec = specOf(fireClass);
+    const etas = Array.from({ length: size }, (_, k) => memberEta(input, { ...classSpec, seed: memberSeed(classSpec.seed, k) }, prefix + memberPrefix(k)));
+    etas.forEach((eta, k) => members.push({ model: tf.model({ name: `firerisk_${classSpec.kind}_${prefix}member_${k + 1}`, inputs: input, outputs: eta }), fireClass, member: k }));
+    return size === 1 ? etas[0] : (tf.layers.average({ name: `${prefix}eta_mean` }).apply(etas) as tf.SymbolicTensor);
+  });
+  const kind = specOf(classes[0]).kind;
+  if (classes.length === 1 && size === 1) {
+    // The member is the network itself: one model, not a wrapper around it.
+    const network = tf.model({ name: `firerisk_${kind}`, inputs: input, outputs: classEtas[0] });
+    return { network, members: [{ model: network, fireClass: classes[0], member: 0 }] };
   }
-  const members = etas.map((eta, k) => tf.model({ name: `firerisk_${spec.kind}_member_${k + 1}`, inputs: input, outputs: eta }));
-  const mean = tf.layers.average({ name: 'eta_mean' }).apply(etas) as tf.SymbolicTensor;
-  return { network: tf.model({ name: `firerisk_${spec.kind}_ensemble`, inputs: input, outputs: mean }), members };
+  const output = classes.length === 1 ? classEtas[0] : (tf.layers.concatenate({ name: 'class_eta', axis: -1 }).apply(classEtas) as tf.SymbolicTensor);
+  return { network: tf.model({ name: `firerisk_${kind}_ensemble`, inputs: input, outputs: output }), members };
 }
 
 /**
  * Member `member` of an ensemble of `spec` as a model of its own (own input, the same layers and
  * names), so that it can be trained in a worker thread and its weights copied back into the ensemble.
  */
-export function buildMemberNetwork(spec: NetworkSpec, member: number): tf.LayersModel {
+export function buildMemberNetwork(spec: NetworkSpec, member: number, fireClass: FireClass = 'all'): tf.LayersModel {
   const input = tf.input({ shape: [spec.inputs], name: 'features' });
-  const eta = memberEta(input, { ...spec, seed: memberSeed(spec.seed, member) }, memberPrefix(member));
-  return tf.model({ name: `firerisk_${spec.kind}_member_${member + 1}`, inputs: input, outputs: eta });
+  const eta = memberEta(input, { ...spec, seed: memberSeed(spec.seed, member) }, classPrefix(fireClass) + memberPrefix(member));
+  return tf.model({ name: `firerisk_${spec.kind}_${classPrefix(fireClass)}member_${member + 1}`, inputs: input, outputs: eta });
 }
 
 /**

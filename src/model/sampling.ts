@@ -69,7 +69,8 @@ export function subsampleRows(matrix: FeatureMatrix, candidates: ArrayLike<numbe
     }
   }
   const taken = selectRows(matrix, keep);
-  return { featureNames: taken.featureNames, rows: taken.rows, X: taken.X, cellIndex: taken.cellIndex, day: taken.day, yFires: taken.yFires, yAlarms: taken.yAlarms, sampleWeight: Float32Array.from(weight) };
+  const { sampleWeight: _, ...rows } = taken;
+  return { ...rows, sampleWeight: Float32Array.from(weight) };
 }
 
 
@@ -92,6 +93,7 @@ export function concatWeighted(a: WeightedMatrix, b: WeightedMatrix): WeightedMa
     day: join(a.day, b.day, i32),
     yFires: join(a.yFires, b.yFires, f32),
     yAlarms: join(a.yAlarms, b.yAlarms, f32),
+    ...(a.yOutdoorFires && b.yOutdoorFires ? { yOutdoorFires: join(a.yOutdoorFires, b.yOutdoorFires, f32) } : {}),
     sampleWeight: join(a.sampleWeight, b.sampleWeight, f32),
   };
 }

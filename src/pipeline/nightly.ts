@@ -12,7 +12,7 @@ import { loadFeatureMatrix } from '../features/load.ts';
 import { gridForDataset } from '../grid/forDataset.ts';
 import { GRID_FILE, readGrid, writeGrid } from '../grid/index.ts';
 import type { Grid } from '../grid/types.ts';
-import { predictRates } from '../model/fit.ts';
+import { describeFireClasses, predictRates } from '../model/fit.ts';
 import { gateDecision, type GateMetrics } from '../model/gate.ts';
 import { loadModel } from '../model/io.ts';
 import { modelDir, promote, pruneModels, readChampion, recordRejected } from '../model/registry.ts';
@@ -196,8 +196,9 @@ export const nightlyStages: Stage<NightlyContext>[] = [
       return {
         rows_in: s.train_rows,
         details: {
-          headline: `challenger ${trained.modelId}: ${s.backend}, ${s.epochs_run} epochs, ${Math.round(s.rows_per_s).toLocaleString('en-US')} rows/s, trained ${trained.trainingWindow.from}..${trained.trainingWindow.to}`,
+          headline: `challenger ${trained.modelId}: ${s.backend}, ${s.epochs_run} epochs, ${Math.round(s.rows_per_s).toLocaleString('en-US')} rows/s, trained ${trained.trainingWindow.from}..${trained.trainingWindow.to}, fire classes ${s.fire_classes.join(' + ')}`,
           model_id: trained.modelId,
+          fire_classes: describeFireClasses(s),
           backend: s.backend,
           training_window: trained.trainingWindow,
           validation_window: trained.validationWindow,

@@ -92,6 +92,25 @@ describe('incident history features', () => {
     expect(b.at(0, '2024-01-06').nb_outdoor_fire_rate_eb).toBeCloseTo((1 / 15) * 365.25, 3);
   });
 
+  it('labels each cell-day with its outdoor fires beside all its fires (the label of the outdoor fire class)', async () => {
+    const outdoor = (i: Incident): Incident => ({ ...i, property_type: 'outdoor' });
+    const ds = dataset({
+      incidents: [
+        outdoor(incident('2024-01-05', 0, 0)),
+        outdoor(incident('2024-01-05', 0, 0)),
+        incident('2024-01-05', 0, 0), // a fire in a building
+        outdoor(incident('2024-01-05', 0, 1, 'rescue')), // outdoors, but not a fire
+        incident('2024-01-06', 0, 1),
+      ],
+      weather: weatherDays('2023-12-01', '2024-01-10'),
+    });
+    const b = await build(ds, grid, '2024-01-05', '2024-01-06');
+    expect(b.at(0, '2024-01-05')).toMatchObject({ y_fires: 3, y_outdoor_fires: 2, y_alarms: 3 });
+    expect(b.at(1, '2024-01-05')).toMatchObject({ y_fires: 0, y_outdoor_fires: 0, y_alarms: 1 });
+    expect(b.at(0, '2024-01-06')).toMatchObject({ y_fires: 0, y_outdoor_fires: 0 });
+    expect(b.at(1, '2024-01-06')).toMatchObject({ y_fires: 1, y_outdoor_fires: 0 });
+  });
+
   it('gives a cell without neighbours the prior mean as its neighbours\' rate', async () => {
     // Cells (0, 0) and (0, 2) of a 1 x 3 grid: not neighbours of each other.
     const row = tinyGrid(1, 3);

@@ -18,7 +18,7 @@ function jobs(): MemberJob[] {
   const w = new Float32Array(n).fill(1);
   return [0, 1].map((member) => {
     const network = buildMemberNetwork(spec, member);
-    const job = { member, spec, initialWeights: snapshot(network), rows: { X, y, w, meanRate: 0.1 }, params: { ...params, seed: 3 + member }, valid: { X, y } };
+    const job = { member, fireClass: 'all' as const, spec, initialWeights: snapshot(network), rows: { X, y, w, meanRate: 0.1 }, params: { ...params, seed: 3 + member }, valid: { X, y } };
     network.dispose();
     return job;
   });

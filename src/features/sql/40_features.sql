@@ -29,7 +29,7 @@ running AS (
   ASOF LEFT JOIN cell_day_running r ON s.cell_index = r.cell_index AND s.day >= r.day
 ),
 lagged AS (
-  SELECT cell_index, day, c_fires, c_alarms, c_event_attendance, c_nb_event_attendance,
+  SELECT cell_index, day, c_fires, c_alarms, c_outdoor_fires, c_event_attendance, c_nb_event_attendance,
     lag(c_fires, 1) OVER w AS c_fires_l1,
     lag(c_fires, 2) OVER w AS c_fires_l2,
     lag(c_fires, 8) OVER w AS c_fires_l8,
@@ -68,6 +68,7 @@ history AS (
   SELECT cell_index, day,
     c_fires - c_fires_l1 AS y_fires,
     c_alarms - c_alarms_l1 AS y_alarms,
+    c_outdoor_fires - c_outdoor_fires_l1 AS y_outdoor_fires,
     c_event_attendance - c_event_attendance_l1 AS event_attendance,
     c_nb_event_attendance - c_nb_event_attendance_l1 AS nb_event_attendance,
     c_fires_l1 - c_fires_l2 AS fires_1d,
@@ -106,6 +107,7 @@ SELECT
   h.cell_index, s.cell_id, h.day,
   CASE WHEN h.day <= {{label_until}} THEN h.y_fires END AS y_fires,
   CASE WHEN h.day <= {{label_until}} THEN h.y_alarms END AS y_alarms,
+  CASE WHEN h.day <= {{label_until}} THEN h.y_outdoor_fires END AS y_outdoor_fires,
   -- history
   h.fires_1d, h.fires_7d, h.fires_30d, h.fires_90d, h.fires_365d,
   h.alarms_1d, h.alarms_7d, h.alarms_30d, h.alarms_90d, h.alarms_365d,
