@@ -106,20 +106,20 @@ export function buildEnsemble(spec: NetworkSpec | ((fireClass: FireClass) => Net
   if (classes.length === 0 || (classes.length > 1 && classes.includes('all'))) throw new RangeError(`fire classes must be ['all'] or parts of the fires, got [${classes.join(', ')}]`);
   const specOf = typeof spec === 'function' ? spec : () => spec;
   const input = tf.input({ shape: [specOf(classes[0]).inputs], name: 'features' });
-  const members: EnsembleMember[] = [];
-  const classEtas = classes.map((fireClass) => {
-    const prefix = classPrefix(fireClass);
-    const classSpec = specOf(fireClass);
-    const etas = Array.from({ length: size }, (_, k) => memberEta(input, { ...classSpec, seed: memberSeed(classSpec.seed, k) }, prefix + memberPrefix(k)));
-    etas.forEach((eta, k) => members.push({ model: tf.model({ name: `firerisk_${classSpec.kind}_${prefix}member_${k + 1}`, inputs: input, outputs: eta }), fireClass, member: k }));
-    return size === 1 ? etas[0] : (tf.layers.average({ name: `${prefix}eta_mean` }).apply(etas) as tf.SymbolicTensor);
-  });
   const kind = specOf(classes[0]).kind;
+  const memberEtas = classes.map((fireClass) => {
+    const classSpec = specOf(fireClass);
+    return Array.from({ length: size }, (_, k) => memberEta(input, { ...classSpec, seed: memberSeed(classSpec.seed, k) }, classPrefix(fireClass) + memberPrefix(k)));
+  });
   if (classes.length === 1 && size === 1) {
     // The member is the network itself: one model, not a wrapper around it.
-    const network = tf.model({ name: `firerisk_${kind}`, inputs: input, outputs: classEtas[0] });
+    const network = tf.model({ name: `firerisk_${kind}`, inputs: input, outputs: memberEtas[0][0] });
     return { network, members: [{ model: network, fireClass: classes[0], member: 0 }] };
   }
+  const members = classes.flatMap((fireClass, c) =>
+    memberEtas[c].map((eta, k) => ({ model: tf.model({ name: `firerisk_${kind}_${classPrefix(fireClass)}member_${k + 1}`, inputs: input, outputs: eta }), fireClass, member: k })),
+  );
+  const classEtas = classes.map((fireClass, c) => (size === 1 ? memberEtas[c][0] : (tf.layers.average({ name: `${classPrefix(fireClass)}eta_mean` }).apply(memberEtas[c]) as tf.SymbolicTensor)));
   const output = classes.length === 1 ? classEtas[0] : (tf.layers.concatenate({ name: 'class_eta', axis: -1 }).apply(classEtas) as tf.SymbolicTensor);
   return { network: tf.model({ name: `firerisk_${kind}_ensemble`, inputs: input, outputs: output }), members };
 }
