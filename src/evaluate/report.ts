@@ -149,6 +149,10 @@ export function reportMarkdown(result: BacktestResult, meta: ReportMeta = {}, ch
     out.push('');
     out.push(byPeriodTable(result, periods, (m) => m.log_likelihood, 5));
     out.push('');
+    out.push('Fires predicted (against the fires seen: where a forecaster is too high or too low):');
+    out.push('');
+    out.push(byPeriodTable(result, periods, (m) => m.predicted_fires, 1));
+    out.push('');
     out.push(`PAI at ${pct(shares[five] ?? 0.05)} of cells (higher is better):`);
     out.push('');
     out.push(byPeriodTable(result, periods, (m) => m.hot_spot[five]?.pai ?? NaN, 2));

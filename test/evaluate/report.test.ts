@@ -49,6 +49,16 @@ describe('report files', () => {
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
+  it("gives each forecaster's predicted fires month by month beside the fires seen", () => {
+    const md = readFileSync(files.markdown, 'utf8');
+    const start = md.indexOf('Fires predicted (against the fires seen');
+    const section = md.slice(start, md.indexOf('PAI at', start));
+    // The oracle and its cell means: 0.05·(c + 1) fires per cell-day over cells 0..8 and the 31 days of
+    // January 2022: 31 · 0.05 · 45 = 69.75; in February's 28 days 63.0.
+    expect(section).toMatch(/^\| 2022-01 \| \d+ \|( [\d.]+ \|){5} 69\.8 \| 69\.8 \|$/m);
+    expect(section).toMatch(/^\| 2022-02 \| \d+ \|( [\d.]+ \|){5} 63\.0 \| 63\.0 \|$/m);
+  });
+
   it('writes report.md with the side-by-side tables and links to the charts', () => {
     const md = readFileSync(files.markdown, 'utf8');
     expect(md).toContain('| forecaster | Poisson deviance ↓ | log-lik. per cell-day ↑ | Brier ↓ | ROC-AUC ↑ | PR-AUC ↑ | ECE ↓ |');
