@@ -169,6 +169,25 @@ describe('a model with an outdoor and an other fire class', () => {
     expect(Array.from(await predictRates(loaded, valid))).toEqual(Array.from(rates));
   });
 
+  it('refit_with_validation refits each class on the training and validation rows and balances each on them', async () => {
+    const fitted = await fitModel({ ...params, max_epochs: 4, refit_with_validation: true }, train, valid, log);
+    expect(fitted.summary.fire_classes).toEqual(['outdoor', 'other']);
+    expect(fitted.summary.refit_rows).toBe(train.rows + valid.rows);
+    expect(fitted.summary.refit_epochs).toBeGreaterThan(0);
+    // negative_rate 1: the refit rows are every training and validation row, each of weight 1.
+    const both = [train, valid];
+    const etas = both.flatMap((m) =>
+      tf.tidy(() => {
+        const scaled = Array.from({ length: m.rows }, (_, i) => [0, 1].map((j) => (m.X[2 * i + j] - fitted.scaler.mean[j]) / fitted.scaler.std[j]));
+        return (fitted.network.predict(tf.tensor2d(scaled)) as tf.Tensor).arraySync() as number[][];
+      }),
+    );
+    const outdoorFires = both.reduce((s, m) => s + m.yOutdoorFires!.reduce((a, y) => a + y, 0), 0);
+    const allFires = both.reduce((s, m) => s + m.yFires.reduce((a, y) => a + y, 0), 0);
+    expect(etas.reduce((s, e) => s + Math.exp(e[0]), 0) / outdoorFires).toBeCloseTo(1, 3);
+    expect(etas.reduce((s, e) => s + Math.exp(e[1]), 0) / (allFires - outdoorFires)).toBeCloseTo(1, 3);
+  });
+
   it('falls back to one class when the outdoor fires are too few, and logs why', async () => {
     const fitted = await fitModel({ ...params, max_epochs: 1, min_class_fires: 100_000 }, train, valid, log);
     expect(fitted.summary.fire_classes).toEqual(['all']);
