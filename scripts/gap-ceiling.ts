@@ -138,52 +138,56 @@ const model = report.overall[report.model_name];
 process.stdout.write(line(`${report.model_name} (from the report)`, model.log_likelihood * model.rows));
 for (const { name, ll } of scored) process.stdout.write(line(name, ll));
 
+/**
+ * Posterior probabilities of each support rate for a count n ~ Poisson(rate · days) under the prior weights,
+ * written into `out` (log-sum-exp, so that the large counts do not underflow).
+ */
+function posterior(n: number, days: number, support: Float64Array, logMean: Float64Array, logWeights: Float64Array, out: Float64Array): void {
+  let top = -Infinity;
+  for (let j = 0; j < support.length; j++) {
+    out[j] = logWeights[j] + n * logMean[j] - support[j] * days;
+    if (out[j] > top) top = out[j];
+  }
+  let z = 0;
+  for (let j = 0; j < support.length; j++) z += out[j] = Math.exp(out[j] - top);
+  for (let j = 0; j < support.length; j++) out[j] /= z;
+}
+
+function logOf(weights: Float64Array): Float64Array {
+  return Float64Array.from(weights, (w) => (w > 0 ? Math.log(w) : -Infinity));
+}
+/** log(rate · days) of each support rate (a tiny floor for the rate 0, which a count of 0 still fits). */
+function logMeanOf(support: Float64Array, days: number): Float64Array {
+  return Float64Array.from(support, (r) => Math.log(Math.max(r * days, 1e-300)));
+}
+
 /** Posterior mean rate of each count n ~ Poisson(rate · days) under a discrete prior (support, weights). */
 function posteriorMeans(counts: Float64Array, days: number, support: Float64Array, weights: Float64Array): Float64Array {
-  const logWeights = Float64Array.from(weights, (w) => (w > 0 ? Math.log(w) : -Infinity));
-  const logMean = Float64Array.from(support, (r) => Math.log(Math.max(r * days, 1e-300)));
-  const out = new Float64Array(counts.length);
-  const terms = new Float64Array(support.length);
-  for (let c = 0; c < counts.length; c++) {
-    const n = counts[c];
-    let top = -Infinity;
-    for (let j = 0; j < support.length; j++) {
-      terms[j] = logWeights[j] + n * logMean[j] - support[j] * days;
-      if (terms[j] > top) top = terms[j];
-    }
-    let z = 0;
-    let m = 0;
-    for (let j = 0; j < support.length; j++) {
-      const p = Math.exp(terms[j] - top);
-      z += p;
-      m += p * support[j];
-    }
-    out[c] = m / z;
-  }
-  return out;
+  const logWeights = logOf(weights);
+  const logMean = logMeanOf(support, days);
+  const p = new Float64Array(support.length);
+  return Float64Array.from(counts, (n) => {
+    posterior(n, days, support, logMean, logWeights, p);
+    return p.reduce((m, pj, j) => m + pj * support[j], 0);
+  });
 }
 
 /** NPMLE of the mixing distribution of Poisson rates: 0 plus 200 log-spaced rates, 500 EM steps. */
 function npmlePrior(counts: Float64Array, days: number): [Float64Array, Float64Array] {
-  const positive = [...counts].filter((n) => n > 0);
+  const most = Math.max(...counts);
   const low = 0.2 / days;
-  const high = (Math.max(...positive) + 3 * Math.sqrt(Math.max(...positive))) / days;
+  const high = (most + 3 * Math.sqrt(most)) / days;
   const k = 200;
   const support = Float64Array.from({ length: k + 1 }, (_, j) => (j === 0 ? 0 : low * (high / low) ** ((j - 1) / (k - 1))));
   let weights = new Float64Array(k + 1).fill(1 / (k + 1));
-  const logMean = Float64Array.from(support, (r) => Math.log(Math.max(r * days, 1e-300)));
-  const terms = new Float64Array(k + 1);
+  const logMean = logMeanOf(support, days);
+  const p = new Float64Array(k + 1);
   for (let step = 0; step < 500; step++) {
+    const logWeights = logOf(weights);
     const next = new Float64Array(k + 1);
     for (const n of counts) {
-      let top = -Infinity;
-      for (let j = 0; j <= k; j++) {
-        terms[j] = (weights[j] > 0 ? Math.log(weights[j]) : -Infinity) + (n === 0 && support[j] === 0 ? 0 : n * logMean[j]) - support[j] * days;
-        if (terms[j] > top) top = terms[j];
-      }
-      let z = 0;
-      for (let j = 0; j <= k; j++) z += (terms[j] = Math.exp(terms[j] - top));
-      for (let j = 0; j <= k; j++) next[j] += terms[j] / z / counts.length;
+      posterior(n, days, support, logMean, logWeights, p);
+      for (let j = 0; j <= k; j++) next[j] += p[j] / counts.length;
     }
     weights = next;
   }
