@@ -6,7 +6,7 @@ import type { Logger } from '../util/log.ts';
 import type { Forecaster, PredictRates } from './types.ts';
 import { memberThreads, sharedFloat32, trainMembers } from './member-pool.ts';
 import { classCount, isInterceptLayer, meanPoissonDeviance, PREDICT_CHUNK_ROWS, predictClassEtas, predictEta, restore, snapshot, type EpochReport, type MemberJob, type ScaledRows, type TrainingRun } from './member.ts';
-import { buildEnsemble, classPrefix, memberSeed, type Ensemble, type FireClass } from './network.ts';
+import { buildEnsemble, classPrefix, memberSeed, type Ensemble, type EnsembleMember, type FireClass } from './network.ts';
 import { concatWeighted, isWeighted, negativeSubsample, subsampleRows } from './sampling.ts';
 import { applyScaler, fitScaler, type Scaler } from './scaler.ts';
 
@@ -271,18 +271,15 @@ export async function fitModel(params: ModelParams, train: FeatureMatrix, valid:
   const memberParams = Array.from({ length: params.ensemble_members }, (_, k) => ({ ...params, seed: memberSeed(params.seed, k) }));
   const threads = memberThreads(params.train_threads, ensemble.members.length);
   const validX = applyScaler(validRows.X, validRows.featureNames.length, scaler, columnIndex(featureNames, validRows), sharedFloat32(validRows.rows * p));
-  const firstJobs: MemberJob[] = ensemble.members.map(({ model, fireClass, member }) => {
+  // One member's job on scaled rows with each class's label and mean rate (its start: the member's weights now).
+  const jobFor = ({ model, fireClass, member }: EnsembleMember, X: Float32Array, labels: Float32Array[], w: Float32Array, rates: number[]): MemberJob => {
     const c = classIndex(fireClass);
-    return {
-      member,
-      fireClass,
-      spec: spec(Math.log(classMeanRates[c])),
-      initialWeights: snapshot(model),
-      rows: { X, y: trainLabels[c], w: weights, meanRate: classMeanRates[c] },
-      params: memberParams[member],
-      valid: { X: validX, y: validLabels[c], ...(validWeights ? { w: validWeights } : {}) } satisfies ScaledRows,
-    };
-  });
+    return { member, fireClass, spec: spec(Math.log(rates[c])), initialWeights: snapshot(model), rows: { X, y: labels[c], w, meanRate: rates[c] }, params: memberParams[member] };
+  };
+  const firstJobs: MemberJob[] = ensemble.members.map((m) => ({
+    ...jobFor(m, X, trainLabels, weights, classMeanRates),
+    valid: { X: validX, y: validLabels[classIndex(m.fireClass)], ...(validWeights ? { w: validWeights } : {}) } satisfies ScaledRows,
+  }));
   const firstResults = await trainMembers(firstJobs, threads, log, options.onEpoch);
   firstResults.forEach((result, k) => restore(ensemble.members[k].model, result.weights));
   const firstRuns: TrainingRun[] = firstResults.map((result) => result.run);
@@ -305,20 +302,8 @@ export async function fitModel(params: ModelParams, train: FeatureMatrix, valid:
     const mergedRates = mergedLabels.map((y) => weightedMean(y, merged.sampleWeight));
     const refitted: Ensemble = buildEnsemble((fireClass) => spec(Math.log(mergedRates[classIndex(fireClass)])), params.ensemble_members, classes);
     // A member that never beat its start stays at the intercept-only start.
-    const refitJobs: Array<MemberJob & { index: number }> = refitted.members
-      .map(({ model, fireClass, member }, index) => {
-        const c = classIndex(fireClass);
-        return {
-          index,
-          member,
-          fireClass,
-          spec: spec(Math.log(mergedRates[c])),
-          initialWeights: snapshot(model),
-          rows: { X: mergedX, y: mergedLabels[c], w: merged.sampleWeight, meanRate: mergedRates[c] },
-          params: memberParams[member],
-          schedule: firstRuns[index].learningRates.slice(0, firstRuns[index].bestEpoch),
-        };
-      })
+    const refitJobs: Array<MemberJob & { index: number; schedule: number[] }> = refitted.members
+      .map((m, index) => ({ ...jobFor(m, mergedX, mergedLabels, merged.sampleWeight, mergedRates), index, schedule: firstRuns[index].learningRates.slice(0, firstRuns[index].bestEpoch) }))
       .filter((job) => job.schedule.length > 0);
     let refitEpochs = 0;
     const refitResults = await trainMembers(refitJobs, threads, log);
