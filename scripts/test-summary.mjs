@@ -7,12 +7,13 @@ if (!existsSync(file)) {
   process.exit(1);
 }
 const report = JSON.parse(readFileSync(file, 'utf8'));
-const failed = report.numFailedTests + (report.numFailedTestSuites ?? 0) - countSuitesWithFailedTests(report);
+// vitest's numFailedTestSuites counts describe blocks too, so it would count a failed test twice;
+// a file that failed with no failed test (an import or setup error) is one failure of its own.
+const failed = report.numFailedTests + countFilesFailedWithoutATest(report);
 const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
 console.log(`${report.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed > 0 || report.numPassedTests === 0 ? 1 : 0);
 
-function countSuitesWithFailedTests(r) {
-  // A suite that failed only because a test in it failed is already counted by its tests.
-  return (r.testResults ?? []).filter((s) => s.status === 'failed' && (s.assertionResults ?? []).some((a) => a.status === 'failed')).length;
+function countFilesFailedWithoutATest(r) {
+  return (r.testResults ?? []).filter((s) => s.status === 'failed' && !(s.assertionResults ?? []).some((a) => a.status === 'failed')).length;
 }
