@@ -1,4 +1,4 @@
-import { writeFileSync, readFileSync, rmSync, mkdirSync, linkSync, renameSync } from 'node:fs';
+import { writeFileSync, readFileSync, rmSync, mkdirSync, linkSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { hostname } from 'node:os';
 import { FireriskError } from '../util/errors.ts';
@@ -27,8 +27,9 @@ const MAX_ATTEMPTS = 5;
  * The lock file never exists half-written: the holder is written to a private file first and
  * hard-linked into place, which fails atomically when a lock is already there. (Creating the lock
  * empty and writing it afterwards let a second run read an empty lock, judge it stale and take it
- * too.) A stale lock is renamed aside before it is removed, so of two runs clearing it at once only
- * one succeeds, and a lock taken meanwhile by a live run is put back, not removed.
+ * too.) A stale lock is removed only by a run holding the breaker (`<lock>.break`, taken the same
+ * way), after reading it again under the breaker, so a lock a live run took in the meantime is
+ * never removed, and of several runs that found the same stale lock only one clears it.
  */
 export function acquireLock(path: string, command: string, onStale: (holder: LockHolder) => void, now: () => Date = () => new Date()): HeldLock {
   mkdirSync(dirname(path), { recursive: true });
@@ -37,12 +38,7 @@ export function acquireLock(path: string, command: string, onStale: (holder: Loc
   writeFileSync(draft, JSON.stringify(mine));
   try {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      try {
-        linkSync(draft, path);
-        return heldLock(path, mine);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      }
+      if (tryLink(draft, path)) return heldLock(path, mine);
       const holder = readHolder(path);
       if (holder === 'gone') continue;
       if (holder !== 'unreadable' && (holder.host !== hostname() || isProcessAlive(holder.pid))) {
@@ -51,7 +47,7 @@ export function acquireLock(path: string, command: string, onStale: (holder: Loc
         );
       }
       // Dead holder, or a lock file no run of this version writes (empty or not JSON).
-      if (clearStale(path, holder)) {
+      if (clearStale(path, holder, draft)) {
         onStale(holder === 'unreadable' ? { pid: -1, host: hostname(), started_at: 'unknown', command: 'unknown' } : holder);
       }
     }
@@ -61,6 +57,17 @@ export function acquireLock(path: string, command: string, onStale: (holder: Loc
   throw new LockHeldError(`could not take the lock ${path}: it changed hands ${MAX_ATTEMPTS} times while this run tried`);
 }
 
+/** Hard-links `from` to `to`; false when `to` already exists. */
+function tryLink(from: string, to: string): boolean {
+  try {
+    linkSync(from, to);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+}
+
 function heldLock(path: string, mine: LockHolder): HeldLock {
   let released = false;
   return {
@@ -68,34 +75,51 @@ function heldLock(path: string, mine: LockHolder): HeldLock {
     release() {
       if (released) return;
       released = true;
-      // Only our own lock: one cleared as stale by mistake and retaken by another run stays theirs.
-      const holder = readHolder(path);
-      if (holder !== 'gone' && holder !== 'unreadable' && holder.pid === mine.pid && holder.started_at === mine.started_at) rmSync(path, { force: true });
+      // Only our own lock: never remove one that another run holds.
+      if (sameHolder(readHolder(path), mine)) rmSync(path, { force: true });
     },
   };
 }
 
-/** Moves the stale lock aside; true when what was moved is the lock judged stale. */
-function clearStale(path: string, judged: LockHolder | 'unreadable'): boolean {
-  const aside = `${path}.${process.pid}.stale`;
+/** A breaker is held for microseconds; one this old was left by a run that died holding it. */
+const BREAKER_STALE_MS = 10_000;
+const BREAKER_WAIT_MS = 5_000;
+
+/** Removes the lock if, read again under the breaker, it is still the one judged stale. */
+function clearStale(path: string, judged: LockHolder | 'unreadable', draft: string): boolean {
+  const breaker = `${path}.break`;
+  const waitUntil = Date.now() + BREAKER_WAIT_MS;
+  while (!tryLink(draft, breaker)) {
+    const age = ageMs(breaker);
+    if (age !== undefined && age > BREAKER_STALE_MS) rmSync(breaker, { force: true });
+    else if (Date.now() > waitUntil) throw new LockHeldError(`could not take the lock ${path}: another run has been clearing it for ${BREAKER_WAIT_MS / 1000} s (${breaker})`);
+    else sleepSync(5);
+  }
   try {
-    renameSync(path, aside);
+    if (!sameHolder(readHolder(path), judged)) return false;
+    rmSync(path, { force: true });
+    return true;
+  } finally {
+    rmSync(breaker, { force: true });
+  }
+}
+
+function sameHolder(found: LockHolder | 'unreadable' | 'gone', expected: LockHolder | 'unreadable'): boolean {
+  if (found === 'gone' || expected === 'unreadable' || found === 'unreadable') return found === expected;
+  return found.pid === expected.pid && found.host === expected.host && found.started_at === expected.started_at;
+}
+
+function ageMs(path: string): number | undefined {
+  try {
+    return Date.now() - statSync(path).mtimeMs;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false; // another run cleared it first
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  const moved = readHolder(aside);
-  const same = judged === 'unreadable' ? moved === 'unreadable' : moved !== 'gone' && moved !== 'unreadable' && moved.pid === judged.pid && moved.started_at === judged.started_at;
-  if (!same) {
-    // A live run took the lock between our read and our rename: hand it back.
-    try {
-      linkSync(aside, path);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-  }
-  rmSync(aside, { force: true });
-  return same;
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 function readHolder(path: string): LockHolder | 'unreadable' | 'gone' {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, existsSync, readFileSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir, hostname } from 'node:os';
 import { spawn, spawnSync } from 'node:child_process';
@@ -45,6 +45,18 @@ describe('run lock', () => {
     acquireLock(path, 'nightly', (holder) => cleared.push(holder.pid)).release();
     expect(cleared).toEqual([-1]);
     expect(existsSync(path)).toBe(false);
+  });
+
+  it('clears a stale lock even when a run died while clearing one (a breaker older than 10 s)', () => {
+    const path = freshPath();
+    writeFileSync(path, '');
+    writeFileSync(`${path}.break`, JSON.stringify({ pid: 2 ** 22 + 1, host: hostname(), started_at: '2026-01-01T00:00:00Z', command: 'nightly' }));
+    const minuteAgo = new Date(Date.now() - 60_000);
+    utimesSync(`${path}.break`, minuteAgo, minuteAgo);
+    const lock = acquireLock(path, 'nightly', () => undefined);
+    expect(JSON.parse(readFileSync(path, 'utf8')).pid).toBe(process.pid);
+    expect(existsSync(`${path}.break`)).toBe(false);
+    lock.release();
   });
 
   it('release leaves alone a lock that is no longer its own', () => {
