@@ -19,7 +19,8 @@ import { UsageError } from '../util/errors.ts';
 import type { Logger } from '../util/log.ts';
 import { fitBaselines } from './baselines.ts';
 import { blockBootstrapRatio, comparePaired, dailyLogLikelihoodDifference, type BootstrapEstimate, type PairedComparison } from './compare.ts';
-import { labelHistory, type CellGeometry, type LabelHistory } from './history.ts';
+import { byFireHistory, type FireHistoryBin } from './fire-history.ts';
+import { countsBetween, labelHistory, type CellGeometry, type LabelHistory } from './history.ts';
 import { evaluateForecast, hotSpotMeasures, meanPoissonDeviance, type ForecastMetrics, type HotSpotAtShare } from './metrics.ts';
 
 export type Trainer = (train: FeatureMatrix, valid: FeatureMatrix) => Promise<PredictRates>;
@@ -114,6 +115,8 @@ export interface BacktestResult {
   hot_spot_against_truth: Record<string, HotSpotAtShare[]> | null;
   /** The model minus the best baseline, day by day, with block-bootstrap intervals (see compare.ts). */
   model_vs_best_baseline: PairedComparison;
+  /** Fires predicted and seen, and log-likelihood, by the cells' number of fires before the test period. */
+  by_fire_history: FireHistoryBin[];
   feature_importance: FeatureImportance[];
   /** Fitted baseline parameters by month (bandwidths, decay, priors). */
   baseline_fits: Array<{ month: string; fits: Record<string, unknown> }>;
@@ -339,6 +342,8 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
     gapInterval = blockBootstrapRatio(gained, possible, bootstrap);
   }
 
+  const byHistory = byFireHistory(countsBetween(history, history.firstDay, firstTest).counts, testRows, testRates);
+
   const lastMonth = monthMatrices[monthMatrices.length - 1];
   const importance = predict && lastMonth.rows > 0 ? await permutationImportance(predict, lastMonth, input.seed ?? 1) : [];
   seconds.metrics = (Date.now() - started) / 1000;
@@ -359,6 +364,7 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
     gap_closed_interval: gapInterval,
     hot_spot_against_truth: hotSpotAgainstTruth,
     model_vs_best_baseline: modelVsBest,
+    by_fire_history: byHistory,
     feature_importance: importance,
     baseline_fits: baselineFits,
     seconds,

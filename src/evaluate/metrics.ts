@@ -52,12 +52,14 @@ export function meanPoissonDeviance(y: ArrayLike<number>, rate: ArrayLike<number
 export function poissonLogLikelihood(y: ArrayLike<number>, rate: ArrayLike<number>): number {
   checkLengths(y, rate, 'poissonLogLikelihood');
   let sum = 0;
-  for (let i = 0; i < y.length; i++) {
-    const mu = clampRate(rate[i]);
-    const yi = y[i];
-    sum += (yi > 0 ? yi * Math.log(mu) - logFactorial(yi) : 0) - mu;
-  }
+  for (let i = 0; i < y.length; i++) sum += poissonLogLikelihoodTerm(y[i], rate[i]);
   return y.length ? sum / y.length : NaN;
+}
+
+/** One cell-day's Poisson log-likelihood y·ln μ − μ − ln y! (μ clamped like every metric here). */
+export function poissonLogLikelihoodTerm(y: number, rate: number): number {
+  const mu = clampRate(rate);
+  return (y > 0 ? y * Math.log(mu) - logFactorial(y) : 0) - mu;
 }
 
 /** Brier score of P(any fire) = 1 − exp(−rate) against the outcome y > 0. */

@@ -162,6 +162,32 @@ export function reportMarkdown(result: BacktestResult, meta: ReportMeta = {}, ch
     out.push(byPeriodTable(result, periods, (m) => m.roc_auc, 4));
     out.push('');
   }
+  if (result.by_fire_history.length) {
+    const bins = result.by_fire_history;
+    out.push("## By the cells' fire history");
+    out.push('');
+    out.push(
+      `Cells grouped by their fires on the labelled days before the test period (${result.test_period.from}). Fires predicted over the test period against the fires seen: a forecaster that spreads fires over cells that have never burned shows it in the first row${result.forecasters.includes('oracle') ? "; the oracle's column says how many those cells truly hold" : ''}.`,
+    );
+    out.push('');
+    out.push(
+      table(
+        ['fires before', 'cells', 'cell-days', 'fires seen', ...result.forecasters],
+        bins.map((b) => [b.label, String(b.cells), String(b.cell_days), fmt(b.fires, 0), ...result.forecasters.map((name) => fmt(b.predicted[name], 1))]),
+      ),
+    );
+    out.push('');
+    const others = result.forecasters.filter((name) => name !== result.best_baseline);
+    out.push(`Log-likelihood gained over ${result.best_baseline}, in nats over the test period (each column sums to the forecaster's whole gain; negative: worse there):`);
+    out.push('');
+    out.push(
+      table(
+        ['fires before', ...others],
+        bins.map((b) => [b.label, ...others.map((name) => fmt(b.log_likelihood[name] - b.log_likelihood[result.best_baseline], 1))]),
+      ),
+    );
+    out.push('');
+  }
   out.push('## Feature importance');
   out.push('');
   if (result.feature_importance.length) {

@@ -59,6 +59,20 @@ describe('report files', () => {
     expect(section).toMatch(/^\| 2022-02 \| \d+ \|( [\d.]+ \|){5} 63\.0 \| 63\.0 \|$/m);
   });
 
+  it("splits the test period by the cells' fire history: every cell and fire in one row, the gains summing to the whole", () => {
+    const bins = result.by_fire_history;
+    expect(bins.reduce((s, b) => s + b.cells, 0)).toBe(9);
+    expect(bins.reduce((s, b) => s + b.fires, 0)).toBe(result.overall.model.fires);
+    const rows = result.overall.model.rows;
+    const gain = (name: string) => bins.reduce((s, b) => s + b.log_likelihood[name] - b.log_likelihood[result.best_baseline], 0);
+    expect(gain('oracle')).toBeCloseTo((result.overall.oracle.log_likelihood - result.overall[result.best_baseline].log_likelihood) * rows, 6);
+    const md = readFileSync(files.markdown, 'utf8');
+    const section = md.split("## By the cells' fire history")[1]?.split('\n## ')[0] ?? '';
+    expect(section).toContain(`| fires before | cells | cell-days | fires seen | ${result.forecasters.join(' | ')} |`);
+    expect(section).toContain(`Log-likelihood gained over ${result.best_baseline}`);
+    expect(section).toMatch(/^\| 20\+ \| \d+ \| \d+ \| \d+ \|/m);
+  });
+
   it('writes report.md with the side-by-side tables and links to the charts', () => {
     const md = readFileSync(files.markdown, 'utf8');
     expect(md).toContain('| forecaster | Poisson deviance ↓ | log-lik. per cell-day ↑ | Brier ↓ | ROC-AUC ↑ | PR-AUC ↑ | ECE ↓ |');
