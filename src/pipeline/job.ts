@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { acquireLock } from './lock.ts';
 import { ensureSyntheticData, nightlyContext, nightlyStages, tidyRegistry } from './nightly.ts';
 import { pruneRuns } from './retention.ts';
+import { lockFileOf } from './status.ts';
 import { runStages, type StageOutcome } from './runner.ts';
 import { collectWarnings, type RunSummary } from './summary.ts';
 
@@ -32,7 +33,7 @@ export async function runNightly(config: Config, log: Logger, options: NightlyOp
   // Two runs started within the same second (a quick rerun after a failure) keep separate summaries.
   let runId = runIdOf(started);
   for (let k = 2; existsSync(join(context.runsDir, runId)); k++) runId = `${runIdOf(started)}-${k}`;
-  const lock = acquireLock(join(context.runsDir, 'nightly.lock'), 'firerisk nightly', (holder) =>
+  const lock = acquireLock(lockFileOf(context.runsDir), 'firerisk nightly', (holder) =>
     log.warn(`cleared a stale lock of pid ${holder.pid} (started ${holder.started_at}); that run died without finishing, this run completes it`),
   );
   const outcomes: StageOutcome[] = [];

@@ -41,7 +41,7 @@ export function acquireLock(path: string, command: string, onStale: (holder: Loc
       if (tryLink(draft, path)) return heldLock(path, mine);
       const holder = readHolder(path);
       if (holder === 'gone') continue;
-      if (holder !== 'unreadable' && (holder.host !== hostname() || isProcessAlive(holder.pid))) {
+      if (holder !== 'unreadable' && isLive(holder)) {
         throw new LockHeldError(
           `another run holds the lock ${path}: pid ${holder.pid} on ${holder.host}, started ${holder.started_at} (${holder.command}); wait for it to finish`,
         );
@@ -55,6 +55,21 @@ export function acquireLock(path: string, command: string, onStale: (holder: Loc
     rmSync(draft, { force: true });
   }
   throw new LockHeldError(`could not take the lock ${path}: it changed hands ${MAX_ATTEMPTS} times while this run tried`);
+}
+
+export type LockState = { state: 'free' } | { state: 'running'; holder: LockHolder } | { state: 'stale'; holder: LockHolder | null };
+
+/** What the lock says now, without touching it: no run, a run in progress, or a run that died holding it (holder null: the file is unreadable). */
+export function inspectLock(path: string): LockState {
+  const holder = readHolder(path);
+  if (holder === 'gone') return { state: 'free' };
+  if (holder === 'unreadable') return { state: 'stale', holder: null };
+  return isLive(holder) ? { state: 'running', holder } : { state: 'stale', holder };
+}
+
+/** A holder on another host cannot be checked from here, so it counts as live. */
+function isLive(holder: LockHolder): boolean {
+  return holder.host !== hostname() || isProcessAlive(holder.pid);
 }
 
 /** Hard-links `from` to `to`; false when `to` already exists. */

@@ -4,9 +4,12 @@ import { readJson } from '../util/files.ts';
 import { readChampion, type ChampionPointer } from '../model/registry.ts';
 import type { PublishManifest } from '../score/publish.ts';
 import type { RunSummary } from './summary.ts';
+import { inspectLock, type LockState } from './lock.ts';
 
 export interface PipelineStatus {
   dataset: string;
+  /** Whether a nightly run holds the run lock now (or died holding it). */
+  lock: LockState;
   champion: ChampionPointer | null;
   runs: Array<Pick<RunSummary, 'run_id' | 'status' | 'exit_code' | 'started_at' | 'finished_at'> & { error?: string }>;
   published: Pick<PublishManifest, 'latest_day' | 'model_version'> & { files: number; dir: string } | null;
@@ -14,6 +17,7 @@ export interface PipelineStatus {
 
 export const runsDirOf = (outDir: string) => join(outDir, 'runs');
 export const scoresDirOf = (outDir: string) => join(outDir, 'scores');
+export const lockFileOf = (runsDir: string) => join(runsDir, 'nightly.lock');
 
 /** The newest run summaries first. Run ids sort by start time. */
 export function listRunSummaries(runsDir: string, limit: number): RunSummary[] {
@@ -32,6 +36,7 @@ export function collectStatus(paths: { out: string; models: string }, dataset: s
   const manifest = existsSync(manifestPath) ? readJson<PublishManifest>(manifestPath) : null;
   return {
     dataset,
+    lock: inspectLock(lockFileOf(runsDirOf(paths.out))),
     champion: readChampion(paths.models, dataset) ?? null,
     runs: listRunSummaries(runsDirOf(paths.out), runLimit).map(({ run_id, status, exit_code, started_at, finished_at, error }) => ({
       run_id,
@@ -48,7 +53,7 @@ export function collectStatus(paths: { out: string; models: string }, dataset: s
 }
 
 export function formatStatus(status: PipelineStatus): string {
-  const lines = [`dataset: ${status.dataset}`];
+  const lines = [`dataset: ${status.dataset}`, `running now: ${describeLock(status.lock)}`];
   lines.push(
     status.champion
       ? `champion: ${status.champion.model_id} (promoted ${status.champion.promoted_at}: ${status.champion.reason})`
@@ -64,4 +69,12 @@ export function formatStatus(status: PipelineStatus): string {
     lines.push(`  ${run.run_id}  ${run.status}${run.status === 'ok' ? '' : ` (exit ${run.exit_code})`}  ${run.started_at} .. ${run.finished_at}${run.error ? `  ${run.error}` : ''}`);
   }
   return lines.join('\n');
+}
+
+function describeLock(lock: LockState): string {
+  if (lock.state === 'free') return 'no';
+  if (lock.state === 'running') return `pid ${lock.holder.pid} on ${lock.holder.host}, since ${lock.holder.started_at} (${lock.holder.command})`;
+  return lock.holder
+    ? `no; the run of pid ${lock.holder.pid} started ${lock.holder.started_at} died without finishing (the next run clears its lock and completes it)`
+    : 'no; an unreadable lock file is left (the next run clears it)';
 }

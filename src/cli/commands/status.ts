@@ -5,7 +5,7 @@ import { contextFrom } from '../context.ts';
 export function registerStatus(program: Command): void {
   program
     .command('status')
-    .description('Show the champion model, the last runs and the latest published scores')
+    .description('Show whether a run is in progress, the champion model, the last runs and the latest published scores')
     .option('--runs <n>', 'how many recent runs to list', '5')
     .action(async function (this: Command, options: { runs: string }) {
       const { collectStatus, formatStatus } = await import('../../pipeline/status.ts');
