@@ -94,7 +94,7 @@ export async function evaluateFromFiles(request: EvaluateRequest): Promise<{ res
     log,
   });
   const notes = [
-    `TensorFlow.js backend: ${backend}; model ${config.model.kind} ${config.model.kind === 'mlp' ? JSON.stringify(config.model.hidden_units) : ''}, refit every ${config.evaluate.refit_every_months} month(s).`,
+    `TensorFlow.js backend: ${backend}; model ${config.model.kind}${config.model.kind === 'glm' ? '' : ` ${JSON.stringify(config.model.hidden_units)}`}, refit every ${config.evaluate.refit_every_months} month(s).`,
     `Seconds: model ${result.seconds.model.toFixed(1)}, baselines ${result.seconds.baselines.toFixed(1)}, metrics ${result.seconds.metrics.toFixed(1)}.`,
   ];
   if (oracle) notes.push(`Oracle: ${oracle.summary.sources} truth sources, ${oracle.summary.sources_outside_grid} outside the grid (${oracle.summary.expected_fires_outside_grid.toFixed(2)} of ${oracle.summary.expected_fires_total.toFixed(2)} expected fires in the test period).`);
