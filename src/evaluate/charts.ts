@@ -50,33 +50,7 @@ export async function backtestCharts(result: BacktestResult): Promise<Record<str
     'precision-recall.svg': curveChart('Precision–recall (any fire in a cell-day)', 'recall', 'precision', curvePoints((n) => result.overall[n].curves.pr), false),
     'capture-rate.svg': curveChart('Capture-rate curve: share of fires in the top-ranked share of area', 'share of area (top-ranked cells each day)', 'share of fires captured', curvePoints((n) => result.overall[n].curves.capture), true),
   };
-  const reliability = result.forecasters.flatMap((forecaster) =>
-    result.overall[forecaster].reliability.map((b) => ({ forecaster, predicted: b.mean_predicted, observed: b.observed_frequency, count: b.count })),
-  );
-  const top = Math.max(1e-6, ...reliability.map((r) => Math.max(r.predicted, r.observed)));
-  charts['reliability.svg'] = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: 'Reliability diagram: P(any fire), quantile bins',
-    width: WIDTH,
-    height: HEIGHT,
-    layer: [
-      {
-        data: { values: [{ x: 0, y: 0 }, { x: top, y: top }] },
-        mark: { type: 'line', strokeDash: [4, 4], color: '#999' },
-        encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } },
-      },
-      {
-        data: { values: reliability },
-        mark: { type: 'line', point: true },
-        encoding: {
-          x: { field: 'predicted', type: 'quantitative', title: 'mean predicted probability', scale: { domain: [0, top] } },
-          y: { field: 'observed', type: 'quantitative', title: 'observed frequency', scale: { domain: [0, top] } },
-          color: { field: 'forecaster', type: 'nominal' },
-          order: { field: 'predicted', type: 'quantitative' },
-        },
-      },
-    ],
-  } as TopLevelSpec;
+  charts['reliability.svg'] = reliabilityChart(result);
   const importance = result.feature_importance.slice(0, 30);
   charts['feature-importance.svg'] = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -93,4 +67,68 @@ export async function backtestCharts(result: BacktestResult): Promise<Record<str
   const out: Record<string, string> = {};
   for (const [name, spec] of Object.entries(charts)) out[name] = await renderSvg(spec);
   return out;
+}
+
+/**
+ * The reliability diagram on log scales: with fires in about one cell-day in a thousand, quantile bins of
+ * the predicted probability span three or four orders of magnitude, and on linear axes all but the top bin
+ * sit in one corner. A bin in which no fire was seen has no place on a log axis; it is drawn on the
+ * bottom edge with a hollow marker, so that it is neither lost nor mistaken for a measured frequency.
+ */
+const SEEN = 'fires seen';
+const NONE_SEEN = 'no fire seen';
+
+export function reliabilityChart(result: BacktestResult): TopLevelSpec {
+  const bins = result.forecasters.flatMap((forecaster) =>
+    result.overall[forecaster].reliability.filter((b) => b.count > 0).map((b) => ({ forecaster, predicted: b.mean_predicted, observed: b.observed_frequency, count: b.count })),
+  );
+  const positive = bins.flatMap((b) => [b.predicted, b.observed]).filter((v) => v > 0);
+  // Number('1e-5') is exactly 1e-5, where 10 ** -5 is not.
+  const powerOfTen = (exponent: number) => Number(`1e${exponent}`);
+  const topExponent = Math.ceil(Math.log10(Math.max(1e-6, ...positive)));
+  const floorExponent = Math.min(topExponent - 1, positive.length > 0 ? Math.floor(Math.log10(Math.min(...positive))) : topExponent - 1);
+  const top = powerOfTen(topExponent);
+  const floor = powerOfTen(floorExponent);
+  const points = bins.map((b) => ({
+    ...b,
+    predicted_drawn: Math.max(b.predicted, floor),
+    observed_drawn: Math.max(b.observed, floor),
+    seen: b.observed > 0 ? SEEN : NONE_SEEN,
+  }));
+  const axis = (field: string, title: string) => ({ field, type: 'quantitative', title, scale: { type: 'log', domain: [floor, top] }, axis: { format: '.0e' } });
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: 'Reliability diagram: P(any fire), quantile bins, log scales', subtitle: 'hollow triangles: bins in which no fire was seen, drawn on the bottom edge' },
+    width: WIDTH,
+    height: HEIGHT,
+    layer: [
+      {
+        data: { values: [{ x: floor, y: floor }, { x: top, y: top }] },
+        mark: { type: 'line', strokeDash: [4, 4], color: '#999' },
+        encoding: { x: { field: 'x', type: 'quantitative', scale: { type: 'log' } }, y: { field: 'y', type: 'quantitative', scale: { type: 'log' } } },
+      },
+      {
+        data: { values: points.filter((p) => p.observed > 0) },
+        mark: { type: 'line', strokeWidth: 1.5, opacity: 0.7 },
+        encoding: {
+          x: axis('predicted_drawn', 'mean predicted probability'),
+          y: axis('observed_drawn', 'observed frequency'),
+          color: { field: 'forecaster', type: 'nominal' },
+          order: { field: 'predicted', type: 'quantitative' },
+        },
+      },
+      {
+        data: { values: points },
+        mark: { type: 'point', size: 40 },
+        encoding: {
+          x: axis('predicted_drawn', 'mean predicted probability'),
+          y: axis('observed_drawn', 'observed frequency'),
+          color: { field: 'forecaster', type: 'nominal' },
+          shape: { field: 'seen', type: 'nominal', title: 'bin', scale: { domain: [SEEN, NONE_SEEN], range: ['circle', 'triangle-down'] } },
+          fill: { condition: { test: `datum.seen === '${SEEN}'`, field: 'forecaster', type: 'nominal' }, value: 'transparent' },
+          tooltip: [{ field: 'forecaster' }, { field: 'predicted', format: '.2e' }, { field: 'observed', format: '.2e' }, { field: 'count' }],
+        },
+      },
+    ],
+  } as TopLevelSpec;
 }
