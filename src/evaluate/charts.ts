@@ -18,14 +18,14 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
 const WIDTH = 480;
 const HEIGHT = 360;
 
-function curveChart(title: string, xTitle: string, yTitle: string, points: Array<{ forecaster: string; x: number; y: number }>, diagonal: boolean): TopLevelSpec {
+function curveChart(title: string, xTitle: string, yTitle: string, points: Array<{ forecaster: string; x: number; y: number }>, diagonal: boolean, yTop = 1): TopLevelSpec {
   const layers: unknown[] = [
     {
       data: { values: points },
       mark: { type: 'line', interpolate: 'linear', strokeWidth: 2 },
       encoding: {
         x: { field: 'x', type: 'quantitative', title: xTitle, scale: { domain: [0, 1] } },
-        y: { field: 'y', type: 'quantitative', title: yTitle, scale: { domain: [0, 1] } },
+        y: { field: 'y', type: 'quantitative', title: yTitle, scale: { domain: [0, yTop] } },
         color: { field: 'forecaster', type: 'nominal', title: 'forecaster' },
         order: { field: 'x', type: 'quantitative' },
       },
@@ -41,13 +41,30 @@ function curveChart(title: string, xTitle: string, yTitle: string, points: Array
   return { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', title, width: WIDTH, height: HEIGHT, layer: layers } as TopLevelSpec;
 }
 
+/**
+ * Precision with fires in about one cell-day in a thousand stays far below 1 at every recall, so the
+ * precision axis ends just above the highest precision drawn rather than at 1.
+ */
+export function precisionRecallChart(points: Array<{ forecaster: string; x: number; y: number }>): TopLevelSpec {
+  const highest = Math.max(0, ...points.map((p) => p.y));
+  const yTop = highest > 0 ? Math.min(1, niceCeiling(highest * 1.05)) : 1;
+  return curveChart('Precision–recall (any fire in a cell-day)', 'recall', 'precision', points, false, yTop);
+}
+
+/** The smallest of 1, 2 or 5 times a power of ten that is at least x (x > 0). */
+export function niceCeiling(x: number): number {
+  const exponent = Math.floor(Math.log10(x));
+  for (const e of [exponent, exponent + 1]) for (const m of [1, 2, 5]) if (Number(`${m}e${e}`) >= x) return Number(`${m}e${e}`);
+  return Number(`1e${exponent + 2}`);
+}
+
 /** The chart files of a report: name → SVG text. */
 export async function backtestCharts(result: BacktestResult): Promise<Record<string, string>> {
   const curvePoints = (pick: (name: string) => Array<{ x: number; y: number }>) =>
     result.forecasters.flatMap((forecaster) => pick(forecaster).map((p) => ({ forecaster, x: p.x, y: p.y })));
   const charts: Record<string, TopLevelSpec> = {
     'roc.svg': curveChart('ROC curve (any fire in a cell-day)', 'false-positive rate', 'true-positive rate', curvePoints((n) => result.overall[n].curves.roc), true),
-    'precision-recall.svg': curveChart('Precision–recall (any fire in a cell-day)', 'recall', 'precision', curvePoints((n) => result.overall[n].curves.pr), false),
+    'precision-recall.svg': precisionRecallChart(curvePoints((n) => result.overall[n].curves.pr)),
     'capture-rate.svg': curveChart('Capture-rate curve: share of fires in the top-ranked share of area', 'share of area (top-ranked cells each day)', 'share of fires captured', curvePoints((n) => result.overall[n].curves.capture), true),
   };
   charts['reliability.svg'] = reliabilityChart(result);

@@ -205,7 +205,13 @@ export function rocCurve(groups: RankedGroups, maxPoints = 200): CurvePoint[] {
   return thin(points, maxPoints);
 }
 
-/** Precision–recall curve (x = recall, y = precision), one point per tie group, thinned. */
+/**
+ * Precision–recall curve (x = recall, y = precision): one point per tie group that holds a positive, the
+ * points at which recall rises and over which average precision sums, thinned evenly in recall. Groups
+ * without a positive only lower the precision until the next positive, so they add no point: with a
+ * million cell-days and a few hundred fires, points per group thinned by index would skip the
+ * high-precision start of the curve.
+ */
 export function precisionRecallCurve(groups: RankedGroups, maxPoints = 200): CurvePoint[] {
   const { positives, negatives, totalPositives: P } = groups;
   const points: CurvePoint[] = [];
@@ -215,7 +221,7 @@ export function precisionRecallCurve(groups: RankedGroups, maxPoints = 200): Cur
   for (let g = 0; g < positives.length; g++) {
     tp += positives[g];
     fp += negatives[g];
-    points.push({ x: tp / P, y: tp / (tp + fp) });
+    if (positives[g] > 0) points.push({ x: tp / P, y: tp / (tp + fp) });
   }
   return thin(points, maxPoints);
 }

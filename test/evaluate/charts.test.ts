@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BacktestResult } from '../../src/evaluate/backtest.ts';
-import { reliabilityChart, renderSvg } from '../../src/evaluate/charts.ts';
+import { niceCeiling, precisionRecallChart, reliabilityChart, renderSvg } from '../../src/evaluate/charts.ts';
 
 /** Only what the reliability chart reads: the forecasters and their reliability bins. */
 function resultWithBins(bins: Record<string, Array<{ mean_predicted: number; observed_frequency: number; count: number }>>): BacktestResult {
@@ -41,5 +41,25 @@ describe('reliability chart', () => {
     const svg = await renderSvg(reliabilityChart(result));
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg).toContain('no fire seen');
+  });
+});
+
+describe('precision–recall chart', () => {
+  const yDomain = (points: Array<{ forecaster: string; x: number; y: number }>) =>
+    (precisionRecallChart(points) as unknown as { layer: Array<{ encoding: { y: { scale: { domain: number[] } } } }> }).layer[0].encoding.y.scale.domain;
+
+  it('ends the precision axis at a round number just above the highest precision', () => {
+    // 0.052 * 1.05 = 0.0546 -> 0.1; 0.03 * 1.05 = 0.0315 -> 0.05
+    expect(yDomain([{ forecaster: 'a', x: 0.1, y: 0.052 }, { forecaster: 'b', x: 0.5, y: 0.01 }])).toEqual([0, 0.1]);
+    expect(yDomain([{ forecaster: 'a', x: 0.1, y: 0.03 }])).toEqual([0, 0.05]);
+  });
+
+  it('keeps the axis at 1 for precise forecasts and without points', () => {
+    expect(yDomain([{ forecaster: 'a', x: 0.1, y: 0.98 }])).toEqual([0, 1]);
+    expect(yDomain([])).toEqual([0, 1]);
+  });
+
+  it('niceCeiling: the smallest 1, 2 or 5 times a power of ten not below x', () => {
+    expect([0.0003, 0.001, 0.0011, 0.15, 0.5, 0.51, 7].map(niceCeiling)).toEqual([0.0005, 0.001, 0.002, 0.2, 0.5, 1, 10]);
   });
 });

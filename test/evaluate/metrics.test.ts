@@ -7,7 +7,10 @@ import {
   hotSpotMeasures,
   meanPoissonDeviance,
   poissonLogLikelihood,
+  precisionRecallCurve,
+  rankGroups,
   rocAuc,
+  rocCurve,
 } from '../../src/evaluate/metrics.ts';
 
 const f32 = (values: number[]) => Float32Array.from(values);
@@ -177,5 +180,60 @@ describe('evaluateForecast', () => {
     const m = evaluateForecast({ y, rate, day, cellIndex }, { topShares: [0.01, 0.05, 0.1, 0.2], calibrationBins: 10 });
     expect(m.rows).toBe(n);
     expect(Date.now() - started).toBeLessThan(15_000);
+  });
+});
+
+describe('ROC and precision–recall curves', () => {
+  // scores 0.9 0.8 0.7 0.6 0.5, outcomes 1 0 0 1 0: P = 2, N = 3
+  const y = f32([1, 0, 0, 1, 0]);
+  const scores = f32([0.9, 0.8, 0.7, 0.6, 0.5]);
+
+  it('ROC: one point per threshold from (0, 0) to (1, 1)', () => {
+    expect(rocCurve(rankGroups(y, scores))).toEqual([
+      { x: 0, y: 0 },
+      { x: 0, y: 0.5 },
+      { x: 1 / 3, y: 0.5 },
+      { x: 2 / 3, y: 0.5 },
+      { x: 2 / 3, y: 1 },
+      { x: 1, y: 1 },
+    ]);
+  });
+
+  it('PR: a point where recall rises, at the precision of that threshold', () => {
+    // after 0.9: 1 of 1 right, recall 1/2; after 0.6: 2 of 4 right, recall 1
+    expect(precisionRecallCurve(rankGroups(y, scores))).toEqual([
+      { x: 0.5, y: 1 },
+      { x: 1, y: 0.5 },
+    ]);
+  });
+
+  it('PR: a tie group enters as one threshold, and the points sum to average precision', () => {
+    // scores 0.9 0.9 0.7 0.6, outcomes 1 0 1 0: after 0.9 1 of 2 right (recall 1/2), after 0.7 2 of 3 (recall 1)
+    const yTied = f32([1, 0, 1, 0]);
+    const tied = f32([0.9, 0.9, 0.7, 0.6]);
+    const curve = precisionRecallCurve(rankGroups(yTied, tied));
+    expect(curve).toEqual([
+      { x: 0.5, y: 0.5 },
+      { x: 1, y: 2 / 3 },
+    ]);
+    const summed = curve.reduce((sum, p, k) => sum + (p.x - (k === 0 ? 0 : curve[k - 1].x)) * p.y, 0);
+    expect(summed).toBeCloseTo(averagePrecision(yTied, tied), 12);
+  });
+
+  it('PR: thinned evenly in recall, keeping the high-precision start of a rare outcome', () => {
+    // 500 fires, each ranked just above 10 cell-days without one: 5,500 thresholds
+    const n = 500 * 11;
+    const rare = new Float32Array(n);
+    const ranked = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      rare[i] = i % 11 === 0 ? 1 : 0;
+      ranked[i] = n - i;
+    }
+    const curve = precisionRecallCurve(rankGroups(rare, ranked), 200);
+    expect(curve).toHaveLength(200);
+    expect(curve[0]).toEqual({ x: 1 / 500, y: 1 });
+    expect(curve[199]).toEqual({ x: 1, y: 500 / (500 + 499 * 10) });
+    const steps = curve.slice(1).map((p, k) => p.x - curve[k].x);
+    expect(Math.max(...steps) - Math.min(...steps)).toBeLessThanOrEqual(1 / 500 + 1e-12);
   });
 });
