@@ -51,11 +51,14 @@ export function precisionRecallChart(points: Array<{ forecaster: string; x: numb
   return curveChart('Precision–recall (any fire in a cell-day)', 'recall', 'precision', points, false, yTop);
 }
 
+/** mantissa × 10^exponent as written in decimal: Number('1e-5') is exactly 1e-5, where 10 ** -5 is not. */
+const decimal = (mantissa: number, exponent: number) => Number(`${mantissa}e${exponent}`);
+
 /** The smallest of 1, 2 or 5 times a power of ten that is at least x (x > 0). */
 export function niceCeiling(x: number): number {
   const exponent = Math.floor(Math.log10(x));
-  for (const e of [exponent, exponent + 1]) for (const m of [1, 2, 5]) if (Number(`${m}e${e}`) >= x) return Number(`${m}e${e}`);
-  return Number(`1e${exponent + 2}`);
+  for (const e of [exponent, exponent + 1]) for (const m of [1, 2, 5]) if (decimal(m, e) >= x) return decimal(m, e);
+  return decimal(1, exponent + 2);
 }
 
 /** The chart files of a report: name → SVG text. */
@@ -86,26 +89,24 @@ export async function backtestCharts(result: BacktestResult): Promise<Record<str
   return out;
 }
 
+const SEEN = 'fires seen';
+const NONE_SEEN = 'no fire seen';
+
 /**
  * The reliability diagram on log scales: with fires in about one cell-day in a thousand, quantile bins of
  * the predicted probability span three or four orders of magnitude, and on linear axes all but the top bin
  * sit in one corner. A bin in which no fire was seen has no place on a log axis; it is drawn on the
  * bottom edge with a hollow marker, so that it is neither lost nor mistaken for a measured frequency.
  */
-const SEEN = 'fires seen';
-const NONE_SEEN = 'no fire seen';
-
 export function reliabilityChart(result: BacktestResult): TopLevelSpec {
   const bins = result.forecasters.flatMap((forecaster) =>
     result.overall[forecaster].reliability.filter((b) => b.count > 0).map((b) => ({ forecaster, predicted: b.mean_predicted, observed: b.observed_frequency, count: b.count })),
   );
   const positive = bins.flatMap((b) => [b.predicted, b.observed]).filter((v) => v > 0);
-  // Number('1e-5') is exactly 1e-5, where 10 ** -5 is not.
-  const powerOfTen = (exponent: number) => Number(`1e${exponent}`);
   const topExponent = Math.ceil(Math.log10(Math.max(1e-6, ...positive)));
   const floorExponent = Math.min(topExponent - 1, positive.length > 0 ? Math.floor(Math.log10(Math.min(...positive))) : topExponent - 1);
-  const top = powerOfTen(topExponent);
-  const floor = powerOfTen(floorExponent);
+  const top = decimal(1, topExponent);
+  const floor = decimal(1, floorExponent);
   const points = bins.map((b) => ({
     ...b,
     predicted_drawn: Math.max(b.predicted, floor),
