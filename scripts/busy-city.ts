@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'csv-stringify';
 import { streamCsvTable } from '../src/contract/readers.ts';
+import { createProjection, utmZoneOf, type Projection } from '../src/grid/geometry.ts';
 import { Rng } from '../src/synth/rng.ts';
 
 const { values } = parseArgs({
@@ -32,12 +33,10 @@ const { values } = parseArgs({
 });
 if (!values.out) throw new Error('busy-city: --out DIR is required');
 const copies = Number(values.copies);
-const offsetKm = Number(values['offset-m']) / 1000;
+const offsetM = Number(values['offset-m']);
 if (!Number.isInteger(copies) || copies < 1) throw new Error(`busy-city: --copies must be a positive integer, got ${values.copies}`);
-if (!(offsetKm >= 0)) throw new Error(`busy-city: --offset-m must be a number >= 0, got ${values['offset-m']}`);
+if (!(offsetM >= 0)) throw new Error(`busy-city: --offset-m must be a number >= 0, got ${values['offset-m']}`);
 
-const KM_PER_DEGREE_LAT = 110.57;
-const KM_PER_DEGREE_LON_AT_EQUATOR = 111.32;
 const LOCAL_TIME = /^(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
 /** A uniformly random time on the date `reportedAt` is written with, in the same notation of offset. */
@@ -64,6 +63,7 @@ const done = new Promise<void>((resolve, reject) => {
 });
 let columns: string[] = [];
 let written = 0;
+let projection: Projection | undefined;
 await streamCsvTable(
   join(values.from, 'incidents.csv'),
   (header) => {
@@ -75,14 +75,16 @@ await streamCsvTable(
     const row = Object.fromEntries(columns.map((c) => [c, String(raw.values[c] ?? '')]));
     writer.write(columns.map((c) => row[c]));
     written++;
-    const lat = Number(row.lat);
-    const kmPerDegreeLon = KM_PER_DEGREE_LON_AT_EQUATOR * Math.cos((lat * Math.PI) / 180);
+    // Offsets in metres in the UTM zone of the first incident (the same projection the grid uses by default).
+    projection ??= createProjection(utmZoneOf(Number(row.lon), Number(row.lat)).proj4);
+    const [x, y] = projection.forward(Number(row.lon), Number(row.lat));
     for (let k = 1; k < copies; k++) {
+      const [lon, lat] = projection.inverse(x + rng.normal(0, offsetM), y + rng.normal(0, offsetM));
       const copy: Record<string, string> = {
         ...row,
         incident_id: `${row.incident_id}-${k}`,
-        lon: (Number(row.lon) + rng.normal(0, offsetKm) / kmPerDegreeLon).toFixed(6),
-        lat: (lat + rng.normal(0, offsetKm) / KM_PER_DEGREE_LAT).toFixed(6),
+        lon: lon.toFixed(6),
+        lat: lat.toFixed(6),
         reported_at: timeOnSameDay(row.reported_at, rng),
       };
       writer.write(columns.map((c) => copy[c]));
