@@ -94,7 +94,7 @@ export const modelSchema = z
       .min(0)
       .default(0.0025)
       .describe(
-        "L2 penalty on the kernels, relative to the training window's mean rate (the penalty added to the mean Poisson loss per row is l2 × mean rate × Σ w²), so it means the same for any district's rate. On the synthetic district's backtest (mean rate 6.4e-4 per cell-day; npm run tune, one feature table, share of the oracle gap closed): 0.005 → 0.0025 gained 0.7 to 1.6 points with each of three model seeds, and 0.005 with 5 training years → 0.0025 with 8 gained 2.8 and 3.3 points with two seeds (55.4 → 58.2 %, 54.4 → 57.7 %) and 0.8 on another generated world (12.5 → 13.3 %); 0.01 lost 2.3 points. A point is within the noise.",
+        "L2 penalty on the kernels, relative to the training window's mean rate (the penalty added to the mean Poisson loss per row is l2 × mean rate × Σ w²), so it means the same for any district's rate. On the synthetic district's backtest (mean rate 6.4e-4 per cell-day; npm run tune, one feature table, share of the oracle gap closed): 0.005 → 0.0025 gained 0.7 to 1.6 points with each of three model seeds, and 0.005 with 5 training years → 0.0025 with 8 gained 2.8 and 3.3 points with two seeds (55.4 → 58.2 %, 54.4 → 57.7 %) and 0.8 and 0.9 on two other generated worlds (12.5 → 13.3 %, 33.8 → 34.7 %); 0.01 lost 2.3 points. A point is within the noise.",
       ),
     l2_linear: z
       .number()
