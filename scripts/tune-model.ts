@@ -8,7 +8,12 @@
  *                   [--data datasets/beibei] [--config firerisk.yaml]
  *
  * variants.json: [{ "name": "default" }, { "name": "l2-high", "model": { "l2": 0.02 } },
- *                 { "name": "no-fwi", "drop": ["ffmc", "dmc", "dc", "isi", "bui", "fwi"] }]
+ *                 { "name": "no-fwi", "drop": ["ffmc", "dmc", "dc", "isi", "bui", "fwi"] },
+ *                 { "name": "on-truth", "labels": "truth", "model": { "fire_classes": "single" } }]
+ * `"labels": "truth"` (synthetic data with truth/ only) trains on the true intensity of each cell-day instead of
+ * the fires seen (src/evaluate/truth-labels.ts), still scored against the fires: what the same network and columns
+ * reach with unlimited history. The truth does not split the fires by class, so such a variant needs
+ * `fire_classes: single`.
  * Prints one JSON line per variant: gap to the oracle closed, deviance, log-likelihood, PAI at 5 % (against the fires seen
  * and, with an oracle, against the true intensity), seconds; and for every variant after the first, its difference from
  * the first (log-likelihood per cell-day, PAI at 5 %) with a 95 % interval from the block bootstrap over test days that
@@ -23,7 +28,10 @@ import { modelSchema } from '../src/config/schema.ts';
 import { runBacktest, type TestRows } from '../src/evaluate/backtest.ts';
 import { comparePaired } from '../src/evaluate/compare.ts';
 import { cellGeometryFromGrid } from '../src/evaluate/history.ts';
+import { loadOracle } from '../src/evaluate/oracle.ts';
 import { loadTestPeriodOracle, planBacktest } from '../src/evaluate/run.ts';
+import { trainOnTruth } from '../src/evaluate/truth-labels.ts';
+import { createCellLocator } from '../src/grid/locate.ts';
 import { loadFeatureMatrix } from '../src/features/load.ts';
 import { readGrid } from '../src/grid/io.ts';
 import { isoDay } from '../src/util/days.ts';
@@ -37,6 +45,7 @@ const variantSchema = z
     name: z.string().min(1),
     model: modelSchema.partial().strict().default({}),
     drop: z.array(z.string()).default([]),
+    labels: z.enum(['fires', 'truth']).default('fires'),
   })
   .strict();
 
@@ -72,8 +81,20 @@ for (const variant of variants) {
     process.stderr.write(`${values.variants}: variant "${variant.name}": drop names no feature of ${values.features}: ${unknown.join(', ')}\n`);
     process.exit(2);
   }
+  if (variant.labels === 'truth' && (variant.model.fire_classes ?? config.model.fire_classes) !== 'single') {
+    process.stderr.write(`${values.variants}: variant "${variant.name}": "labels": "truth" needs "model": { "fire_classes": "single" } (the truth does not split the fires by class)\n`);
+    process.exit(2);
+  }
 }
 const oracle = await loadTestPeriodOracle(plan, grid, values.data);
+// For variants trained on the truth: the true intensity of every labelled day, training windows included.
+const truthOfAllDays = variants.some((v) => v.labels === 'truth')
+  ? await loadOracle(values.data, createCellLocator(grid), { fromDay: plan.firstLabelled, toDay: plan.lastLabelled, nCells: grid.cells.length })
+  : null;
+if (truthOfAllDays === null && variants.some((v) => v.labels === 'truth')) {
+  process.stderr.write(`${values.variants}: a variant has "labels": "truth", but ${values.data}/truth does not exist (synthetic data only)\n`);
+  process.exit(2);
+}
 
 // The first variant's forecasts, which every later one is compared with day by day.
 let first: { name: string; rows: TestRows; rate: Float32Array } | null = null;
@@ -86,7 +107,7 @@ for (const variant of variants) {
     matrix: full,
     geometry,
     options: config.evaluate,
-    trainer: modelTrainer(params, log),
+    trainer: variant.labels === 'truth' ? trainOnTruth(modelTrainer(params, log), truthOfAllDays!) : modelTrainer(params, log),
     windows: (m, firstTestDay) => trainingWindows(m, params, firstTestDay),
     oracle,
     modelName: variant.name,
@@ -105,6 +126,7 @@ for (const variant of variants) {
   process.stdout.write(
     `${JSON.stringify({
       variant: variant.name,
+      labels: variant.labels,
       gap_closed_pct: result.gap_closed === null ? null : Number((100 * result.gap_closed).toFixed(1)),
       poisson_deviance: Number(model.poisson_deviance.toFixed(6)),
       log_likelihood: model.log_likelihood,

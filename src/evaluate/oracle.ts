@@ -81,12 +81,15 @@ export async function loadOracle(dataDir: string, locate: CellLocator, options: 
           `SELECT source_id::BIGINT AS source_id, (day::DATE - DATE '1970-01-01')::INTEGER AS day_number, SUM(expected_fires)::DOUBLE AS expected
            FROM read_parquet(${sqlString(intensityPath)})
            WHERE day::DATE BETWEEN DATE '1970-01-01' + ${fromDay}::INTEGER AND DATE '1970-01-01' + ${toDay}::INTEGER
-           GROUP BY ALL`,
+           GROUP BY ALL
+           ORDER BY source_id, day_number`,
         )
       ).getColumnsJS() as unknown[][];
     } catch (error) {
       throw new InputDataError(`${intensityPath}: unreadable or missing column source_id/day/expected_fires (${(error as Error).message.split('\n')[0]})`);
     }
+    // Summed in a fixed order (ORDER BY above): DuckDB's parallel aggregation returns groups in any order, and
+    // float sums in another order differ in the last digits, which a network trained on these rates amplifies.
     const rate = new Float32Array(nDays * nCells);
     const summary: OracleSummary = { sources: count, sources_outside_grid: outside, unknown_source_rows: 0, expected_fires_outside_grid: 0, expected_fires_total: 0 };
     const rows = intensity[0]?.length ?? 0;
