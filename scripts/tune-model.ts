@@ -86,12 +86,12 @@ for (const variant of variants) {
     process.exit(2);
   }
 }
-const oracle = await loadTestPeriodOracle(plan, grid, values.data);
-// For variants trained on the truth: the true intensity of every labelled day, training windows included.
-const truthOfAllDays = variants.some((v) => v.labels === 'truth')
+// Variants trained on the truth need it for every labelled day, training windows included; it then scores the test period too.
+const trainsOnTruth = variants.some((v) => v.labels === 'truth');
+const oracle = trainsOnTruth
   ? await loadOracle(values.data, createCellLocator(grid), { fromDay: plan.firstLabelled, toDay: plan.lastLabelled, nCells: grid.cells.length })
-  : null;
-if (truthOfAllDays === null && variants.some((v) => v.labels === 'truth')) {
+  : await loadTestPeriodOracle(plan, grid, values.data);
+if (trainsOnTruth && oracle === null) {
   process.stderr.write(`${values.variants}: a variant has "labels": "truth", but ${values.data}/truth does not exist (synthetic data only)\n`);
   process.exit(2);
 }
@@ -107,7 +107,7 @@ for (const variant of variants) {
     matrix: full,
     geometry,
     options: config.evaluate,
-    trainer: variant.labels === 'truth' ? trainOnTruth(modelTrainer(params, log), truthOfAllDays!) : modelTrainer(params, log),
+    trainer: variant.labels === 'truth' ? trainOnTruth(modelTrainer(params, log), oracle!) : modelTrainer(params, log),
     windows: (m, firstTestDay) => trainingWindows(m, params, firstTestDay),
     oracle,
     modelName: variant.name,
