@@ -14,7 +14,9 @@
  * the fires seen (src/evaluate/truth-labels.ts), still scored against the fires: what the same network and columns
  * reach with unlimited history. The truth does not split the fires by class, so such a variant needs
  * `fire_classes: single`.
- * Prints one JSON line per variant: gap to the oracle closed, deviance, log-likelihood, PAI at 5 % (against the fires seen
+ * Prints one JSON line per variant: gap to the oracle closed, deviance, log-likelihood (the model's, the best baseline's and the
+ * oracle's, per cell-day: tables of different histories or worlds compare in these, not in shares of their different gaps),
+ * PAI at 5 % (against the fires seen
  * and, with an oracle, against the true intensity), seconds; and for every variant after the first, its difference from
  * the first (log-likelihood per cell-day, PAI at 5 %) with a 95 % interval from the block bootstrap over test days that
  * the report uses (`versus_first`): whether the change is more than the chance of which days were tested. The noise of
@@ -132,6 +134,8 @@ for (const variant of variants) {
       log_likelihood: model.log_likelihood,
       pai_5pct: pai5(variant.name),
       best_baseline: result.best_baseline,
+      best_baseline_log_likelihood: result.overall[result.best_baseline].log_likelihood,
+      oracle_log_likelihood: oracle ? result.overall[oracle.name].log_likelihood : null,
       best_baseline_pai_5pct: Math.max(...result.baselines.map((b) => pai5(b) ?? -Infinity)),
       pai_5pct_against_truth: pai5AgainstTruth(variant.name),
       best_baseline_pai_5pct_against_truth: result.hot_spot_against_truth ? Math.max(...result.baselines.map((b) => pai5AgainstTruth(b) ?? -Infinity)) : null,
