@@ -4,8 +4,9 @@
  * truth/ folder), and write the report. Files are read and written only here.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Config } from '../config/schema.ts';
+import { MANIFEST_FILE, readFeatureManifest } from '../features/build.ts';
 import { labelledDayRange, loadFeatureMatrix, warnNotExcluded } from '../features/load.ts';
 import type { Grid } from '../grid/types.ts';
 import { readGrid } from '../grid/io.ts';
@@ -13,7 +14,7 @@ import { createCellLocator } from '../grid/locate.ts';
 import { selectBackend } from '../model/backend.ts';
 import { modelTrainer } from '../model/fit.ts';
 import { trainingWindows } from '../model/windows.ts';
-import { isoDay } from '../util/days.ts';
+import { dayNumber, isoDay } from '../util/days.ts';
 import { InputDataError, UsageError } from '../util/errors.ts';
 import type { Logger } from '../util/log.ts';
 import { backtestMonths, backtestWarnings, runBacktest, shortHistoryError, type BacktestResult } from './backtest.ts';
@@ -50,6 +51,18 @@ export async function planBacktest(featuresPath: string, config: Config): Promis
   const months = backtestMonths(range.first, range.last, config.evaluate.months, minHistoryDays);
   if (!months) throw shortHistoryError(range.first, range.last, minHistoryDays);
   return { months, firstLabelled: range.first, lastLabelled: range.last, minHistoryDays };
+}
+
+/**
+ * The report's line on the incident record behind the long-run rates (every \`*_rate_eb\` column counts from its
+ * first day): how long it was before the test period. The record's length moves the skill more than any model
+ * setting measured (docs/model-experiments.md), so a reader comparing districts or runs needs it. Null when
+ * the feature table does not say where its history starts.
+ */
+export function incidentRecordNote(historyStart: string | null | undefined, firstTestDay: number): string | null {
+  if (!historyStart) return null;
+  const years = (firstTestDay - dayNumber(historyStart)) / 365.25;
+  return `Incident record behind the long-run rates: from ${historyStart}, ${years.toFixed(1)} years before the test period (a longer record of past incidents raised the skill more than any model setting measured: docs/model-experiments.md).`;
 }
 
 /** The oracle (truth/ of synthetic data; null without it) read for the backtest's test period only. */
@@ -97,6 +110,8 @@ export async function evaluateFromFiles(request: EvaluateRequest): Promise<{ res
     `TensorFlow.js backend: ${backend}; model ${config.model.kind}${config.model.kind === 'glm' ? '' : ` ${JSON.stringify(config.model.hidden_units)}`}, refit every ${config.evaluate.refit_every_months} month(s).`,
     `Seconds: model ${result.seconds.model.toFixed(1)}, baselines ${result.seconds.baselines.toFixed(1)}, metrics ${result.seconds.metrics.toFixed(1)}.`,
   ];
+  const record = incidentRecordNote(readFeatureManifest(join(dirname(featuresPath), MANIFEST_FILE))?.history_start, plan.months[0].fromDay);
+  if (record) notes.push(record);
   if (oracle) notes.push(`Oracle: ${oracle.summary.sources} truth sources, ${oracle.summary.sources_outside_grid} outside the grid (${oracle.summary.expected_fires_outside_grid.toFixed(2)} of ${oracle.summary.expected_fires_total.toFixed(2)} expected fires in the test period).`);
   const files = await writeReport(result, reportDir, {
     features: featuresPath,

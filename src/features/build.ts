@@ -156,7 +156,8 @@ function monthsBetween(fromDay: number, toDay: number): string[] {
   return out;
 }
 
-function readPreviousManifest(path: string): FeatureManifest | null {
+/** The feature manifest at `path`, or null when it is missing, unreadable or of another format. */
+export function readFeatureManifest(path: string): FeatureManifest | null {
   if (!existsSync(path)) return null;
   try {
     const manifest = readJson<FeatureManifest>(path);
@@ -255,7 +256,7 @@ export async function buildFeatures(dataset: Dataset, grid: Grid, options: Featu
   const featuresDir = join(options.outDir, FEATURES_DIR);
   const partsDir = join(featuresDir, PARTS_DIR);
   const manifestPath = join(featuresDir, MANIFEST_FILE);
-  const previous = options.incremental === false ? null : readPreviousManifest(manifestPath);
+  const previous = options.incremental === false ? null : readFeatureManifest(manifestPath);
   // Without a usable manifest nothing in parts/ can be reused (it may also hold an older layout).
   if (previous === null) rmSync(partsDir, { recursive: true, force: true });
   mkdirSync(partsDir, { recursive: true });
