@@ -10,6 +10,8 @@
  * variants.json: [{ "name": "default" }, { "name": "l2-high", "model": { "l2": 0.02 } },
  *                 { "name": "no-fwi", "drop": ["ffmc", "dmc", "dc", "isi", "bui", "fwi"] },
  *                 { "name": "on-truth", "labels": "truth", "model": { "fire_classes": "single" } }]
+ * `"seeds": [7, 8, 1]` runs a variant once per model seed (one line each, then a line with the mean and range over the
+ * seeds); each run is compared with the first variant's run of the same seed, so give both the same seeds.
  * `"labels": "truth"` (synthetic data with truth/ only) trains on the true intensity of each cell-day instead of
  * the fires seen (src/evaluate/truth-labels.ts), still scored against the fires: what the same network and columns
  * reach with unlimited history. The truth does not split the fires by class, so such a variant needs
@@ -20,7 +22,7 @@
  * and, with an oracle, against the true intensity), seconds; and for every variant after the first, its difference from
  * the first (log-likelihood per cell-day, PAI at 5 %) with a 95 % interval from the block bootstrap over test days that
  * the report uses (`versus_first`): whether the change is more than the chance of which days were tested. The noise of
- * training itself is not in that interval: rerun a variant with another `seed` to see it.
+ * training itself is not in that interval: give the variants `seeds` to see it.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -33,6 +35,7 @@ import { cellGeometryFromGrid } from '../src/evaluate/history.ts';
 import { loadOracle } from '../src/evaluate/oracle.ts';
 import { loadTestPeriodOracle, planBacktest } from '../src/evaluate/run.ts';
 import { trainOnTruth } from '../src/evaluate/truth-labels.ts';
+import { referenceRun, spread, tuneRuns, tuneVariantSchema } from '../src/evaluate/tune-variants.ts';
 import { createCellLocator } from '../src/grid/locate.ts';
 import { loadFeatureMatrix } from '../src/features/load.ts';
 import { readGrid } from '../src/grid/io.ts';
@@ -41,15 +44,6 @@ import { selectBackend } from '../src/model/backend.ts';
 import { modelTrainer } from '../src/model/fit.ts';
 import { trainingWindows } from '../src/model/windows.ts';
 import { createLogger } from '../src/util/log.ts';
-
-const variantSchema = z
-  .object({
-    name: z.string().min(1),
-    model: modelSchema.partial().strict().default({}),
-    drop: z.array(z.string()).default([]),
-    labels: z.enum(['fires', 'truth']).default('fires'),
-  })
-  .strict();
 
 const { values } = parseArgs({
   options: {
@@ -64,7 +58,7 @@ if (!values.variants) {
   process.stderr.write('usage: npm run tune -- --variants FILE.json [--features PATH] [--grid PATH] [--data DIR] [--config FILE]\n');
   process.exit(2);
 }
-const variants = z.array(variantSchema).min(1).parse(JSON.parse(readFileSync(values.variants, 'utf8')));
+const variants = z.array(tuneVariantSchema).min(1).parse(JSON.parse(readFileSync(values.variants, 'utf8')));
 const config = loadConfig(values.config);
 const log = createLogger({ quiet: true });
 await selectBackend(config.model.backend, createLogger());
@@ -74,7 +68,8 @@ const geometry = cellGeometryFromGrid(grid);
 const plan = await planBacktest(values.features, config);
 // The rows `firerisk evaluate` reads: every row from the first validation window on, before it the fires and
 // the zeros the training windows keep (unless a variant samples zeros otherwise, which needs every row).
-const samplesAlike = variants.every((v) => (v.model.negative_rate ?? config.model.negative_rate) === config.model.negative_rate && (v.model.seed ?? config.model.seed) === config.model.seed);
+const runs = tuneRuns(variants, config.model.seed);
+const samplesAlike = runs.every((r) => (r.variant.model.negative_rate ?? config.model.negative_rate) === config.model.negative_rate && r.seed === config.model.seed);
 const denseFrom = plan.months[0].fromDay - config.model.validation_days;
 const full = await loadFeatureMatrix(values.features, samplesAlike ? { negativeRate: config.model.negative_rate, seed: config.model.seed, subsampleBefore: isoDay(denseFrom) } : {});
 for (const variant of variants) {
@@ -98,12 +93,13 @@ if (trainsOnTruth && oracle === null) {
   process.exit(2);
 }
 
-// The first variant's forecasts, which every later one is compared with day by day.
-let first: { name: string; rows: TestRows; rate: Float32Array } | null = null;
-for (const variant of variants) {
+// Each run's test-day forecasts, kept only for the first variant's runs, which every later run is compared with day by day.
+const references = new Map<number, { name: string; rows: TestRows; rate: Float32Array }>();
+const figures: Array<{ gap: number | null; logLikelihood: number; pai5: number | null; versusFirst: number | null }> = [];
+for (const [index, { variant, seed }] of runs.entries()) {
   const started = Date.now();
   let captured: { rows: TestRows; rate: Float32Array } | null = null;
-  const base = { ...config.model, ...variant.model };
+  const base = { ...config.model, ...variant.model, seed };
   const params = modelSchema.parse({ ...base, exclude_features: [...(base.exclude_features ?? []), ...variant.drop] });
   const result = await runBacktest({
     matrix: full,
@@ -119,17 +115,21 @@ for (const variant of variants) {
   });
   const model = result.overall[variant.name];
   const { rows, rate } = captured!;
-  const versusFirst = first
-    ? comparePaired(rows, rate, first.rate, first.name, [0.05], { blockDays: config.evaluate.bootstrap_block_days, resamples: config.evaluate.bootstrap_resamples, seed: params.seed, level: 0.95 })
+  const against = referenceRun(runs, index);
+  const reference = against === null ? null : references.get(against)!;
+  const versusFirst = reference
+    ? comparePaired(rows, rate, reference.rate, reference.name, [0.05], { blockDays: config.evaluate.bootstrap_block_days, resamples: config.evaluate.bootstrap_resamples, seed: params.seed, level: 0.95 })
     : null;
-  first ??= { name: variant.name, rows, rate };
+  if (against === null) references.set(index, { name: variant.seeds ? `${variant.name}@${seed}` : variant.name, rows, rate });
   const pai5 = (name: string) => result.overall[name].hot_spot.find((h) => h.share === 0.05)?.pai ?? null;
   const pai5AgainstTruth = (name: string) => result.hot_spot_against_truth?.[name]?.find((h) => h.share === 0.05)?.pai ?? null;
+  const gapPct = result.gap_closed === null ? null : Number((100 * result.gap_closed).toFixed(1));
   process.stdout.write(
     `${JSON.stringify({
       variant: variant.name,
+      seed: params.seed,
       labels: variant.labels,
-      gap_closed_pct: result.gap_closed === null ? null : Number((100 * result.gap_closed).toFixed(1)),
+      gap_closed_pct: gapPct,
       poisson_deviance: Number(model.poisson_deviance.toFixed(6)),
       log_likelihood: model.log_likelihood,
       pai_5pct: pai5(variant.name),
@@ -145,4 +145,21 @@ for (const variant of variants) {
       seconds: (Date.now() - started) / 1000,
     })}\n`,
   );
+  figures.push({ gap: gapPct, logLikelihood: model.log_likelihood, pai5: pai5(variant.name), versusFirst: versusFirst?.log_likelihood.value ?? null });
+  const lastOfVariant = index === runs.length - 1 || runs[index + 1].variant !== variant;
+  if (variant.seeds && variant.seeds.length > 1 && lastOfVariant) {
+    const own = figures.slice(figures.length - variant.seeds.length);
+    const numbers = (pick: (f: (typeof figures)[number]) => number | null) => own.map(pick).filter((v): v is number => v !== null);
+    const summary = (pick: (f: (typeof figures)[number]) => number | null) => (numbers(pick).length === own.length ? spread(numbers(pick)) : null);
+    process.stdout.write(
+      `${JSON.stringify({
+        variant: variant.name,
+        over_seeds: variant.seeds,
+        gap_closed_pct: ((g) => g && { mean: Number(g.mean.toFixed(1)), min: g.min, max: g.max })(summary((f) => f.gap)),
+        log_likelihood: summary((f) => f.logLikelihood),
+        pai_5pct: summary((f) => f.pai5),
+        versus_first_log_likelihood: summary((f) => f.versusFirst),
+      })}\n`,
+    );
+  }
 }
