@@ -151,11 +151,12 @@ for (const [index, { variant, seed }] of runs.entries()) {
     const own = figures.slice(figures.length - variant.seeds.length);
     const numbers = (pick: (f: (typeof figures)[number]) => number | null) => own.map(pick).filter((v): v is number => v !== null);
     const summary = (pick: (f: (typeof figures)[number]) => number | null) => (numbers(pick).length === own.length ? spread(numbers(pick)) : null);
+    const gap = summary((f) => f.gap);
     process.stdout.write(
       `${JSON.stringify({
         variant: variant.name,
         over_seeds: variant.seeds,
-        gap_closed_pct: ((g) => g && { mean: Number(g.mean.toFixed(1)), min: g.min, max: g.max })(summary((f) => f.gap)),
+        gap_closed_pct: gap && { ...gap, mean: Number(gap.mean.toFixed(1)) },
         log_likelihood: summary((f) => f.logLikelihood),
         pai_5pct: summary((f) => f.pai5),
         versus_first_log_likelihood: summary((f) => f.versusFirst),

@@ -54,7 +54,7 @@ export async function planBacktest(featuresPath: string, config: Config): Promis
 }
 
 /**
- * The report's line on the incident record behind the long-run rates (every \`*_rate_eb\` column counts from its
+ * The report's line on the incident record behind the long-run rates (every `*_rate_eb` column counts from its
  * first day): how long it was before the test period. The record's length moves the skill more than any model
  * setting measured (docs/model-experiments.md), so a reader comparing districts or runs needs it. Null when
  * the feature table does not say where its history starts.
