@@ -14,7 +14,7 @@ import type { Forecaster } from '../model/types.ts';
  * `matrix` with `yFires` replaced by the truth's rate on each row (rows without a label stay unlabelled) and
  * without the outdoor label, which the truth does not split out. Other fields, sample weights included, are
  * kept: weighted sums over the rows kept by negative subsampling stay unbiased, as each row's weight is still the
-inverse of its chance of being kept (which depended on the fires seen), whatever its new label.
+ * inverse of its chance of being kept (which depended on the fires seen), whatever its new label.
  */
 export async function withTrueLabels<T extends FeatureMatrix>(matrix: T, truth: Forecaster): Promise<T> {
   const rate = await truth.predict(matrix);
